@@ -1,0 +1,43 @@
+// npm run cluster:up | cluster:down [-- --purge] | cluster:status
+import { Command } from 'commander';
+import { clusterDown, clusterRunning, clusterUp } from './local-cluster.ts';
+import { ClusterError } from './cluster-error.ts';
+import { clusterFiles } from './cluster-layout.ts';
+
+const program = new Command('cluster').description('The local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok) on loopback');
+
+program
+  .command('up')
+  .description('build what is missing, start what is not running, create the kwok nodes (idempotent)')
+  .action(async () => {
+    const report = await clusterUp();
+    const built = report.build.built.length ? `built ${report.build.built.join(', ')} in ${report.build.seconds.toFixed(0)} s; ` : '';
+    const what = report.started.length ? `started ${report.started.join(', ')}` : 'already running';
+    console.log(`\nlocal cluster ${what} (${built}start ${report.startSeconds.toFixed(1)} s), ${report.nodes} kwok nodes Ready`);
+    console.log(`  api server: ${report.server}`);
+    console.log(`  export KUBECONFIG=${report.kubeconfig}`);
+    console.log(`  kubectl: ${(await import('./control-plane-versions.ts')).binaryPath('kubectl')}`);
+    console.log('  next: `npm start` runs the operator against it; `npm run cluster:down` stops it');
+  });
+
+program
+  .command('down')
+  .description('stop every component (state is kept for a warm start unless --purge)')
+  .option('--purge', 'also delete the cluster directory (certificates, etcd data, logs)')
+  .action(async (opts: { purge?: boolean }) => {
+    const stopped = await clusterDown(opts);
+    console.log(stopped.length ? `stopped ${stopped.join(', ')}` : 'nothing was running');
+    if (opts.purge) console.log('deleted the cluster directory');
+  });
+
+program
+  .command('status')
+  .description('say whether the local cluster runs')
+  .action(() => {
+    console.log(clusterRunning() ? `running; KUBECONFIG=${clusterFiles().kubeconfig}` : 'not running');
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(err instanceof ClusterError ? err.message : err);
+  process.exit(1);
+});

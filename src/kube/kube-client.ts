@@ -1,0 +1,155 @@
+import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { fetch, type Dispatcher } from 'undici';
+import { resourcePath, resourceType, type ResourceType } from './resource-types.ts';
+
+export const FIELD_MANAGER = 'dcos-operator';
+
+/** A Kubernetes object as the API returns it; the controllers narrow it where they read it. */
+export interface KubeObjectLike {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
+    deletionTimestamp?: string;
+    creationTimestamp?: string;
+    finalizers?: string[];
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+export interface KubeList<T> {
+  metadata: { resourceVersion: string; continue?: string };
+  items: T[];
+}
+
+/** A failed API call: the HTTP status and the apiserver's own message (which names the field for invalid objects). */
+export class KubeApiError extends Error {
+  readonly status: number;
+  readonly reason: string;
+  readonly body: unknown;
+  constructor(status: number, reason: string, message: string, body: unknown) {
+    super(message);
+    this.name = 'KubeApiError';
+    this.status = status;
+    this.reason = reason;
+    this.body = body;
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof KubeApiError && err.status === 404;
+}
+export function isConflict(err: unknown): boolean {
+  return err instanceof KubeApiError && err.status === 409;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+/**
+ * A small REST client over client-node's authentication: it speaks the few verbs the operator uses
+ * (get, list, create, server-side apply, patch, delete, and the /status subresource) for any kind,
+ * so controllers never need a generated API class per group.
+ */
+export class KubeClient {
+  readonly config: KubeConfig;
+  private readonly server: string;
+
+  constructor(config: KubeConfig) {
+    this.config = config;
+    const cluster = config.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    this.server = cluster.server.replace(/\/$/, '');
+  }
+
+  static fromFile(path: string): KubeClient {
+    const config = new KubeConfig();
+    config.loadFromFile(path);
+    return new KubeClient(config);
+  }
+
+  async request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; contentType?: string; signal?: AbortSignal } = {}): Promise<T> {
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const ctx = new RequestContext(url.toString(), method as HttpMethod);
+    await this.config.applySecurityAuthentication(ctx);
+    const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      headers['content-type'] = opts.contentType ?? 'application/json';
+      body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    }
+    const res = await fetch(url, { method, headers, body, dispatcher: ctx.getDispatcher() as Dispatcher | undefined, signal: opts.signal });
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = text;
+    }
+    if (!res.ok) {
+      const status = parsed as { reason?: string; message?: string } | undefined;
+      throw new KubeApiError(res.status, status?.reason ?? res.statusText, `${method} ${path}: ${res.status} ${status?.message ?? text.slice(0, 500)}`, parsed);
+    }
+    return parsed as T;
+  }
+
+  typeOf(obj: { apiVersion?: string; kind?: string }): ResourceType {
+    return resourceType(obj.apiVersion!, obj.kind!);
+  }
+
+  get<T extends KubeObjectLike>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T> {
+    return this.request<T>('GET', resourcePath(resourceType(apiVersion, kind), namespace, name));
+  }
+
+  async getOrUndefined<T extends KubeObjectLike>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | undefined> {
+    try {
+      return await this.get<T>(apiVersion, kind, name, namespace);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  list<T extends KubeObjectLike>(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string; resourceVersion?: string } = {}): Promise<KubeList<T>> {
+    const { namespace, ...query } = opts;
+    return this.request<KubeList<T>>('GET', resourcePath(resourceType(apiVersion, kind), namespace), { query });
+  }
+
+  create<T extends KubeObjectLike>(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
+    const path = resourcePath(this.typeOf(obj), obj.metadata.namespace);
+    return this.request<T>('POST', path, { body: obj, query: { fieldManager: FIELD_MANAGER, dryRun: opts.dryRun ? 'All' : undefined } });
+  }
+
+  /** Server-side apply: the operator owns exactly the fields it sends, under one field manager. */
+  apply<T extends KubeObjectLike>(obj: T, opts: { subresource?: 'status'; force?: boolean; dryRun?: boolean; fieldManager?: string } = {}): Promise<T> {
+    const path = resourcePath(this.typeOf(obj), obj.metadata.namespace, obj.metadata.name, opts.subresource);
+    return this.request<T>('PATCH', path, {
+      body: obj,
+      contentType: 'application/apply-patch+yaml',
+      query: { fieldManager: opts.fieldManager ?? FIELD_MANAGER, force: opts.force ?? true, dryRun: opts.dryRun ? 'All' : undefined },
+    });
+  }
+
+  patch<T extends KubeObjectLike>(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown, type: 'merge' | 'json' = 'merge', subresource?: string): Promise<T> {
+    const contentType = type === 'merge' ? 'application/merge-patch+json' : 'application/json-patch+json';
+    return this.request<T>('PATCH', resourcePath(resourceType(apiVersion, kind), namespace, name, subresource), { body: patch, contentType, query: { fieldManager: FIELD_MANAGER } });
+  }
+
+  async delete(apiVersion: string, kind: string, name: string, namespace?: string, propagationPolicy: 'Background' | 'Foreground' | 'Orphan' = 'Background'): Promise<boolean> {
+    try {
+      await this.request('DELETE', resourcePath(resourceType(apiVersion, kind), namespace, name), { body: { propagationPolicy } });
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** metav1.Condition, as every kind reports it (a list-map keyed by type). */
+export const conditionSchema = z.object({
+  type: z.string().describe('Type of condition: Ready, Progressing or Degraded (and Failed for packages).'),
+  status: z.enum(['True', 'False', 'Unknown']).describe('Status of the condition: True, False or Unknown.'),
+  observedGeneration: z.number().int().min(0).optional().describe('The .metadata.generation the condition was set from.'),
+  lastTransitionTime: z.string().describe('When the condition last changed status (RFC 3339).'),
+  reason: z.string().describe('A CamelCase reason a program can match on.'),
+  message: z.string().describe('What happened, for a person.'),
+});
+export type Condition = z.infer<typeof conditionSchema>;
+
+export const conditionsSchema = z
+  .array(conditionSchema)
+  .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })
+  .describe('The latest observations of the object\'s state.');
+
+/** The fields every status starts with. */
+export const statusBase = {
+  observedGeneration: z.number().int().min(0).optional().describe('The .metadata.generation this status was computed from.'),
+  conditions: conditionsSchema.optional(),
+};
