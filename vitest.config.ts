@@ -16,7 +16,8 @@ export default defineConfig({
           // One real control plane (started once, see global-setup.ts) serves every file.
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 120_000,
-          hookTimeout: 600_000,
+          // A cold machine builds the control plane from source first (tens of minutes on 2 cores).
+          hookTimeout: 3_600_000,
           fileParallelism: false,
         },
       },
