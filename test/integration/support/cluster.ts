@@ -57,3 +57,4 @@ export async function createTestNamespace(client: KubeClient, prefix: string): P
 export async function ensureCrds(client: KubeClient): Promise<void> {
   await installCrds(client, createLogger('warn'));
 }
+

@@ -1,0 +1,83 @@
+import { objectKey } from './object-key.ts';
+
+export interface StoredObject {
+  metadata: { name: string; namespace?: string; resourceVersion?: string; [key: string]: unknown };
+}
+
+export interface StoreHandlers<T> {
+  onAdd?(obj: T): void;
+  onUpdate?(oldObj: T, newObj: T): void;
+  onDelete?(obj: T): void;
+}
+
+/**
+ * The cache a reflector fills: only projected objects (what the controllers read), keyed like
+ * client-go. Handlers hear about changes; a relist that replaces everything reports what really changed.
+ */
+export class ObjectStore<T extends StoredObject> {
+  private readonly items = new Map<string, T>();
+  private readonly handlers: StoreHandlers<T>[] = [];
+  private readonly project: (obj: T) => T;
+
+  constructor(project: (obj: T) => T = (o) => o) {
+    this.project = project;
+  }
+
+  addHandlers(h: StoreHandlers<T>): void {
+    this.handlers.push(h);
+  }
+
+  get(key: string): T | undefined {
+    return this.items.get(key);
+  }
+
+  list(): T[] {
+    return [...this.items.values()];
+  }
+
+  keys(): string[] {
+    return [...this.items.keys()];
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  upsert(raw: T): void {
+    const obj = this.project(raw);
+    const key = objectKey(obj);
+    const old = this.items.get(key);
+    this.items.set(key, obj);
+    if (!old) for (const h of this.handlers) h.onAdd?.(obj);
+    else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) for (const h of this.handlers) h.onUpdate?.(old, obj);
+  }
+
+  remove(raw: T): void {
+    const key = objectKey(raw);
+    const old = this.items.get(key);
+    if (!old) return;
+    this.items.delete(key);
+    for (const h of this.handlers) h.onDelete?.(old);
+  }
+
+  /** After a (re)list: the listed objects become the whole truth; those gone are reported deleted. */
+  replace(list: T[]): void {
+    const seen = new Set<string>();
+    for (const raw of list) {
+      seen.add(objectKey(raw));
+      this.upsert(raw);
+    }
+    for (const [key, obj] of this.items) if (!seen.has(key)) this.remove(obj);
+  }
+}
+
+/** Drops what no controller reads and what costs the most memory per object. */
+export function stripServerFields<T extends StoredObject>(obj: T): T {
+  const { managedFields: _m, ...metadata } = obj.metadata as Record<string, unknown>;
+  const annotations = metadata.annotations as Record<string, string> | undefined;
+  if (annotations && 'kubectl.kubernetes.io/last-applied-configuration' in annotations) {
+    const { 'kubectl.kubernetes.io/last-applied-configuration': _l, ...rest } = annotations;
+    metadata.annotations = rest;
+  }
+  return { ...obj, metadata } as T;
+}

@@ -1,0 +1,179 @@
+import { Watch } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { KubeClient, KubeObjectLike } from '../../kube/kube-client.ts';
+import { KubeApiError } from '../../kube/kube-client.ts';
+import { resourcePath, resourceType } from '../../kube/resource-types.ts';
+import { jitteredBackoffMs } from './backoff.ts';
+import type { ObjectStore } from './object-store.ts';
+
+export interface WatchTarget {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ReflectorOptions {
+  pageSize?: number;
+  /** Server-side watch timeout; the watch is then resumed from the last resourceVersion. */
+  watchTimeoutSeconds?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+class GoneError extends Error {}
+
+/**
+ * List, then watch from the list's resourceVersion, forever: bookmarks keep the resourceVersion
+ * fresh, 410 Gone relists, other errors back off with jitter, and a watch that goes silent is cut
+ * by client-node's inactivity timeout and resumed. Unlike client-node's informer it never stops
+ * for good on an error.
+ */
+export class Reflector<T extends KubeObjectLike> {
+  private readonly client: KubeClient;
+  private readonly target: WatchTarget;
+  private readonly store: ObjectStore<T>;
+  private readonly log: Logger;
+  private readonly opts: Required<ReflectorOptions>;
+  private stopped = false;
+  private abort?: AbortController;
+  private wake?: () => void;
+  private synced = false;
+  private syncWaiters: Array<() => void> = [];
+  /** Counters a test or a metric can read. */
+  readonly stats = { lists: 0, watches: 0, events: 0, errors: 0 };
+
+  constructor(client: KubeClient, target: WatchTarget, store: ObjectStore<T>, log: Logger, opts: ReflectorOptions = {}) {
+    this.client = client;
+    this.target = target;
+    this.store = store;
+    this.log = log.child({ reflector: `${target.kind}${target.namespace ? ' in ' + target.namespace : ''}` });
+    this.opts = { pageSize: 500, watchTimeoutSeconds: 300 + Math.floor(Math.random() * 300), backoffBaseMs: 800, backoffMaxMs: 30_000, ...opts };
+  }
+
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  waitForSync(): Promise<void> {
+    return this.synced ? Promise.resolve() : new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort?.abort();
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    let resourceVersion: string | undefined;
+    while (!this.stopped) {
+      try {
+        if (resourceVersion === undefined) resourceVersion = await this.list();
+        resourceVersion = await this.watch(resourceVersion);
+        failures = 0;
+      } catch (err) {
+        if (this.stopped) break;
+        if (err instanceof GoneError) {
+          this.log.info('watch expired (410 Gone): relisting');
+          resourceVersion = undefined;
+          continue;
+        }
+        this.stats.errors++;
+        const delay = jitteredBackoffMs(failures++, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+        this.log.warn({ err: err instanceof Error ? err.message : String(err), retryInMs: delay }, 'list/watch failed');
+        if (err instanceof KubeApiError && err.status === 410) resourceVersion = undefined;
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async list(): Promise<string> {
+    const items: T[] = [];
+    let cont: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page = await this.client.list<T>(this.target.apiVersion, this.target.kind, {
+        namespace: this.target.namespace,
+        labelSelector: this.target.labelSelector,
+        fieldSelector: this.target.fieldSelector,
+        limit: this.opts.pageSize,
+        continue: cont,
+      });
+      for (const item of page.items) items.push({ ...item, apiVersion: this.target.apiVersion, kind: this.target.kind });
+      cont = page.metadata.continue || undefined;
+      resourceVersion = page.metadata.resourceVersion;
+    } while (cont);
+    this.stats.lists++;
+    this.store.replace(items);
+    if (!this.synced) {
+      this.synced = true;
+      for (const w of this.syncWaiters.splice(0)) w();
+    }
+    return resourceVersion;
+  }
+
+  /** Resolves with the resourceVersion to resume from when the watch ends normally. */
+  private watch(fromVersion: string): Promise<string> {
+    let resourceVersion = fromVersion;
+    const path = resourcePath(resourceType(this.target.apiVersion, this.target.kind), this.target.namespace);
+    this.stats.watches++;
+    return new Promise<string>((resolve, reject) => {
+      let gone = false;
+      const onEvent = (type: string, obj: T & { code?: number; message?: string }) => {
+        this.stats.events++;
+        if (type === 'ERROR') {
+          if (obj.code === 410) gone = true;
+          else this.log.warn({ status: obj }, 'watch error event');
+          this.abort?.abort();
+          return;
+        }
+        if (obj?.metadata?.resourceVersion) resourceVersion = obj.metadata.resourceVersion;
+        if (type === 'BOOKMARK') return;
+        const full = { ...obj, apiVersion: this.target.apiVersion, kind: this.target.kind } as T;
+        if (type === 'DELETED') this.store.remove(full);
+        else this.store.upsert(full);
+      };
+      const onDone = (err: unknown) => {
+        // A silent watch is cut by client-node's inactivity timer (TimeoutError): resume it, no backoff.
+        const normalEnd = !err || this.stopped || (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError'));
+        if (gone) reject(new GoneError());
+        else if (normalEnd) resolve(resourceVersion);
+        else reject(err);
+      };
+      new Watch(this.client.config)
+        .watch(
+          path,
+          {
+            resourceVersion: fromVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds: this.opts.watchTimeoutSeconds,
+            labelSelector: this.target.labelSelector,
+            fieldSelector: this.target.fieldSelector,
+          },
+          onEvent,
+          onDone,
+        )
+        .then((abort) => {
+          this.abort = abort;
+          if (this.stopped) abort.abort();
+        }, reject);
+    });
+  }
+}

@@ -1,0 +1,20 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The operator's own registry: what /metrics serves. */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'dcos_operator_' });
+
+export const reconcileTotal = new Counter({
+  name: 'dcos_operator_reconcile_total',
+  help: 'Reconciles by controller and result (success, error, requeue).',
+  labelNames: ['controller', 'result'] as const,
+  registers: [registry],
+});
+
+export const reconcileDuration = new Histogram({
+  name: 'dcos_operator_reconcile_duration_seconds',
+  help: 'How long one reconcile takes, by controller.',
+  labelNames: ['controller'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { WorkQueue } from '../../src/controllers/runtime/work-queue.ts';
+import { jitteredBackoffMs } from '../../src/controllers/runtime/backoff.ts';
+
+describe('WorkQueue', () => {
+  it('coalesces repeated adds of a waiting key into one reconcile', async () => {
+    const q = new WorkQueue();
+    q.add('ns/a');
+    q.add('ns/a');
+    q.add('ns/b');
+    q.add('ns/a');
+    expect(q.length).toBe(2);
+    expect(await q.get()).toBe('ns/a');
+    expect(await q.get()).toBe('ns/b');
+  });
+
+  it('never hands out a key that is being processed; a change meanwhile runs it again after', async () => {
+    const q = new WorkQueue();
+    q.add('k');
+    const first = await q.get();
+    q.add('k');
+    expect(q.length).toBe(0);
+    q.done(first!);
+    expect(q.length).toBe(1);
+    expect(await q.get()).toBe('k');
+  });
+
+  it('wakes a waiting worker when a key arrives', async () => {
+    const q = new WorkQueue();
+    const pending = q.get();
+    q.add('late');
+    expect(await pending).toBe('late');
+  });
+
+  it('backs off a failing key exponentially and starts over after success', () => {
+    const q = new WorkQueue({ backoffBaseMs: 10, backoffMaxMs: 10_000, retryBurst: 1000 });
+    for (let i = 0; i < 5; i++) q.addRateLimited('bad');
+    expect(q.retries('bad')).toBe(5);
+    q.forget('bad');
+    expect(q.retries('bad')).toBe(0);
+    q.shutDown();
+  });
+
+  it('returns undefined to workers after shut down', async () => {
+    const q = new WorkQueue();
+    const waiting = q.get();
+    q.shutDown();
+    expect(await waiting).toBeUndefined();
+    q.add('ignored');
+    expect(q.length).toBe(0);
+  });
+});
+
+describe('jittered backoff', () => {
+  it.each([
+    [0, 5, 2.5, 5],
+    [3, 5, 20, 40],
+    [20, 5, 500_000, 1_000_000],
+  ])('failure %i with base %i ms waits between %i and %i ms', (failures, base, lo, hi) => {
+    for (const r of [0, 0.5, 0.999]) {
+      const ms = jitteredBackoffMs(failures, base, 1_000_000, () => r);
+      expect(ms).toBeGreaterThanOrEqual(lo);
+      expect(ms).toBeLessThanOrEqual(hi);
+    }
+  });
+});
