@@ -1,0 +1,58 @@
+// Small packages built in code, so each test shows the template and config it is about.
+import { packageFromDefinition, type UniversePackage } from '../../src/universe/universe-package.ts';
+import type { RepositoryIndex } from '../../src/universe/universe-index.ts';
+import type { JsonObject } from '../../src/universe/universe-result.ts';
+
+export const universeFixtureDir = new URL('../../../shared/fixtures/universe/', import.meta.url);
+
+export interface TestPackage {
+  name?: string;
+  version?: string;
+  releaseVersion?: number;
+  template?: string;
+  config?: JsonObject;
+  resource?: JsonObject;
+  extra?: JsonObject;
+}
+
+export function testPackage(p: TestPackage = {}): UniversePackage {
+  const definition: JsonObject = {
+    packagingVersion: '4.0',
+    name: p.name ?? 'demo',
+    version: p.version ?? '1.0.0',
+    releaseVersion: p.releaseVersion ?? 0,
+    maintainer: 'tests',
+    description: 'a package made by a test',
+    tags: [],
+    ...p.extra,
+  };
+  if (p.template !== undefined) definition.marathon = { v2AppMustacheTemplate: Buffer.from(p.template).toString('base64') };
+  if (p.config) definition.config = p.config;
+  if (p.resource) definition.resource = p.resource;
+  const pkg = packageFromDefinition(definition, 'test');
+  if (!pkg.ok) throw new Error(pkg.error.message);
+  return pkg.value;
+}
+
+export function testIndex(packages: UniversePackage[], source = 'https://repo.example/index.json'): RepositoryIndex {
+  return { source, packages, problems: [] };
+}
+
+/** A config.json of string/number options under `svc`, each with a default. */
+export function simpleConfig(defaults: Record<string, string | number | boolean>): JsonObject {
+  const properties: JsonObject = {};
+  for (const [key, value] of Object.entries(defaults)) properties[key] = { type: typeof value === 'boolean' ? 'boolean' : typeof value, default: value };
+  return { type: 'object', properties: { svc: { type: 'object', properties } } };
+}
+
+/** A validator for one of the upstream Universe schemas (meta/schema/*.json), read in place. */
+export async function upstreamSchema(file: string): Promise<(value: unknown) => string[]> {
+  const { readFile } = await import('node:fs/promises');
+  const { default: AjvDraft04 } = await import('ajv-draft-04');
+  const dir = new URL('repo/meta/schema/', universeFixtureDir);
+  const read = async (name: string) => JSON.parse(await readFile(new URL(name, dir), 'utf8')) as object;
+  const ajv = new AjvDraft04.default({ strict: false, allErrors: true, validateFormats: false, logger: false });
+  ajv.addSchema(await read('vX-repo-definitions.json'), 'vX-repo-definitions.json');
+  const validate = ajv.compile(await read(file));
+  return (value) => (validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`));
+}
