@@ -138,6 +138,12 @@ export class KubeClient {
     });
   }
 
+  /** PUT with the object's resourceVersion: fails with 409 if someone else wrote it first. */
+  replace<T extends KubeObjectLike>(obj: T): Promise<T> {
+    const path = resourcePath(this.typeOf(obj), obj.metadata.namespace, obj.metadata.name);
+    return this.request<T>('PUT', path, { body: obj, query: { fieldManager: FIELD_MANAGER } });
+  }
+
   patch<T extends KubeObjectLike>(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown, type: 'merge' | 'json' = 'merge', subresource?: string): Promise<T> {
     const contentType = type === 'merge' ? 'application/merge-patch+json' : 'application/json-patch+json';
     return this.request<T>('PATCH', resourcePath(resourceType(apiVersion, kind), namespace, name, subresource), { body: patch, contentType, query: { fieldManager: FIELD_MANAGER } });

@@ -18,3 +18,11 @@ export const reconcileDuration = new Histogram({
   buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [registry],
 });
+
+export const webhookDuration = new Histogram({
+  name: 'dcos_operator_webhook_duration_seconds',
+  help: 'Admission review handling time, by webhook and outcome.',
+  labelNames: ['webhook', 'allowed'] as const,
+  buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5],
+  registers: [registry],
+});

@@ -60,7 +60,7 @@ export const appVolumeSchema = z
     mode: z.enum(['RO', 'RW']).optional().describe('RO (read-only) or RW (read-write).'),
     hostPath: z.string().optional().describe('A host volume: the path on the node.'),
     persistent: persistentVolumeInfoSchema.optional(),
-    external: z.looseObject({}).meta({ 'x-kubernetes-preserve-unknown-fields': true }).optional().describe('An external volume (DVDI or CSI provider options).'),
+    external: anyShape<Record<string, unknown>>('An external volume (DVDI or CSI provider options).').optional(),
     secret: z.string().optional().describe('A secret volume: the name of an entry of `secrets`.'),
   })
   .describe('A volume of the app: exactly one of hostPath, persistent, external or secret.');
@@ -212,10 +212,10 @@ export const dcosServiceSpecSchema = z
     portDefinitions: z.array(portDefinitionSchema).optional().describe('Ports of an app on host networking. Marathon default one port, [{port: 0}].'),
     ports: z.array(port('A port; see portDefinitions.port.')).optional().describe('Deprecated: port numbers (use portDefinitions).'),
     requirePorts: z.boolean().optional().describe('Use the portDefinitions port numbers as host ports. Marathon default false.'),
-    ipAddress: z.looseObject({}).meta({ 'x-kubernetes-preserve-unknown-fields': true }).optional().describe('Deprecated: per-task IP address (use networks).'),
+    ipAddress: anyShape<Record<string, unknown>>('Deprecated: per-task IP address (use networks).').optional(),
     healthChecks: z.array(healthCheckSchema).optional().describe('Health checks of the tasks.'),
     readinessChecks: z.array(readinessCheckSchema).optional().describe('Readiness checks of new tasks during deployments (at most one).'),
-    check: z.looseObject({}).meta({ 'x-kubernetes-preserve-unknown-fields': true }).optional().describe('A Mesos check whose result is only reported.'),
+    check: anyShape<Record<string, unknown>>('A Mesos check whose result is only reported.').optional(),
     constraints: z
       .array(z.array(z.string()).min(2).max(3).describe('[field, operator] or [field, operator, value].'))
       .optional()

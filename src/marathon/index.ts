@@ -1,0 +1,12 @@
+// The Marathon core's public surface, for the controllers and webhooks.
+export { translateService, appIdOf, podSelector, RESTART_ANNOTATION, APP_ID_ANNOTATION, SERVICE_LABEL, MANAGED_BY_LABEL } from './translate-service.ts';
+export type { TranslateOptions, TranslateResult } from './translate-service.ts';
+export { validateMarathonApp } from './marathon-validation.ts';
+export { applyMarathonDefaults } from './marathon-defaults.ts';
+export { computeServiceStatus } from './service-status.ts';
+export type { StatusInput } from './service-status.ts';
+export { mergeConditions } from './service-conditions.ts';
+export { dependencyGate, resolveDependencies } from './marathon-dependencies.ts';
+export type { DependencyGate, DependencyState } from './marathon-dependencies.ts';
+export { resolveAppId, objectNameForAppId } from './app-id.ts';
+export type { FieldError, Notice } from './field-errors.ts';

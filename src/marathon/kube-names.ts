@@ -1,0 +1,44 @@
+/* The Kubernetes name rules the translation must respect (apimachinery validation, in short). */
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function isDns1123Label(s: string): boolean {
+  return s.length <= 63 && DNS1123_LABEL.test(s);
+}
+
+export function isDns1123Subdomain(s: string): boolean {
+  return s.length <= 253 && DNS1123_SUBDOMAIN.test(s);
+}
+
+/** A label or annotation key: an optional DNS subdomain prefix, then a name of at most 63 characters. */
+export function isQualifiedName(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const name = slash === -1 ? key : key.slice(slash + 1);
+  const prefix = slash === -1 ? undefined : key.slice(0, slash);
+  if (prefix !== undefined && !isDns1123Subdomain(prefix)) return false;
+  return name.length > 0 && name.length <= 63 && LABEL_NAME.test(name);
+}
+
+export function isLabelValue(value: string): boolean {
+  return value === '' || (value.length <= 63 && LABEL_NAME.test(value));
+}
+
+/** A container port name (IANA_SVC_NAME): at most 15 lowercase letters, digits and single dashes, with a letter. */
+export function isPortName(s: string): boolean {
+  return s.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--');
+}
+
+/** A key of a Secret's data. */
+export function isSecretKey(s: string): boolean {
+  return s.length > 0 && s.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(s);
+}
+
+/** Turns any text into a DNS-1123 label fragment (lowercase, dashes), for derived object names. */
+export function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}

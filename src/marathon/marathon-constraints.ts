@@ -1,0 +1,182 @@
+import type { Affinity, LabelSelectorRequirement, PodAffinityTerm, TopologySpreadConstraint } from './kube-objects.ts';
+import type { FieldError } from './field-errors.ts';
+import { describeValue } from './field-errors.ts';
+import { isLabelValue, isQualifiedName } from './kube-names.ts';
+import { expandRegex } from './marathon-regex-values.ts';
+
+/*
+ * Marathon constraints ([field, operator, value?]) onto scheduling. Fields: hostname / @hostname is the
+ * node name label kubernetes.io/hostname; zone / @zone and region / @region are the well-known topology
+ * labels; any other Mesos attribute is the node label of the same name. A constraint that Kubernetes
+ * cannot enforce exactly is an error naming the reason: never dropped, never loosened.
+ */
+
+export const CONSTRAINT_OPERATORS = ['UNIQUE', 'CLUSTER', 'GROUP_BY', 'LIKE', 'UNLIKE', 'MAX_PER', 'IS'] as const;
+
+export interface Placement {
+  nodeSelector?: Record<string, string>;
+  affinity?: Affinity;
+  topologySpreadConstraints?: TopologySpreadConstraint[];
+  errors: FieldError[];
+}
+
+/** The node label a Marathon constraint field reads, or undefined when the field cannot be a label key. */
+export function nodeLabelForField(field: string): string | undefined {
+  switch (field) {
+    case 'hostname':
+    case '@hostname':
+      return 'kubernetes.io/hostname';
+    case 'zone':
+    case '@zone':
+      return 'topology.kubernetes.io/zone';
+    case 'region':
+    case '@region':
+      return 'topology.kubernetes.io/region';
+    default:
+      return isQualifiedName(field) ? field : undefined;
+  }
+}
+
+function positiveInt(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value) && Number(value) >= 1 ? Number(value) : undefined;
+}
+
+/** The scheduling that enforces `constraints` for the pods selected by `ownPods`. */
+export function translateConstraints(constraints: unknown[][] | undefined, ownPods: Record<string, string>): Placement {
+  const errors: FieldError[] = [];
+  const nodeSelector: Record<string, string> = {};
+  const required: LabelSelectorRequirement[] = [];
+  const antiAffinity: PodAffinityTerm[] = [];
+  const affinity: PodAffinityTerm[] = [];
+  const spread: TopologySpreadConstraint[] = [];
+  const self = (topologyKey: string): PodAffinityTerm => ({ labelSelector: { matchLabels: { ...ownPods } }, topologyKey });
+  const requireLabel = (key: string) => {
+    // Marathon refuses agents that lack the attribute (only UNLIKE accepts them).
+    if (key !== 'kubernetes.io/hostname' && !required.some((r) => r.key === key && r.operator === 'Exists')) required.push({ key, operator: 'Exists' });
+  };
+
+  (constraints ?? []).forEach((c, i) => {
+    const path = `spec.constraints[${i}]`;
+    const [field, operator, value] = c;
+    if (c.length < 2 || c.length > 3 || c.some((part) => typeof part !== 'string')) {
+      errors.push({ path, message: `expected [field, operator] or [field, operator, value] of strings, got ${JSON.stringify(c)}` });
+      return;
+    }
+    const f = field as string;
+    const v = value as string | undefined;
+    const key = nodeLabelForField(f);
+    if (key === undefined) {
+      errors.push({ path: `${path}[0]`, message: `expected hostname, @zone, @region or an attribute name that is a valid node label key, got ${describeValue(f)}` });
+      return;
+    }
+    const exactValue = (): string | undefined => {
+      if (v === undefined || v === '') {
+        errors.push({ path: `${path}[2]`, message: `expected a value for ${String(operator)}` });
+        return undefined;
+      }
+      if (!isLabelValue(v)) {
+        errors.push({ path: `${path}[2]`, message: `expected a value a node label can hold (at most 63 letters, digits, '-', '_', '.'), got ${describeValue(v)}` });
+        return undefined;
+      }
+      return v;
+    };
+    const pin = (val: string) => {
+      const existing = nodeSelector[key];
+      if (existing !== undefined && existing !== val) {
+        errors.push({ path, message: `expected one value for ${f}, got ${JSON.stringify(existing)} and ${JSON.stringify(val)}: no node has both` });
+      }
+      nodeSelector[key] = val;
+    };
+
+    switch (operator) {
+      case 'UNIQUE':
+        if (v !== undefined && v !== '') errors.push({ path: `${path}[2]`, message: `expected no value for UNIQUE, got ${describeValue(v)}` });
+        antiAffinity.push(self(key));
+        requireLabel(key);
+        break;
+      case 'CLUSTER':
+        if (v === undefined || v === '') {
+          // The first pod may go anywhere; the scheduler lets a pod match its own affinity term.
+          affinity.push(self(key));
+          requireLabel(key);
+        } else {
+          const val = exactValue();
+          if (val !== undefined) pin(val);
+        }
+        break;
+      case 'IS': {
+        const val = exactValue();
+        if (val !== undefined) pin(val);
+        break;
+      }
+      case 'GROUP_BY': {
+        const n = v === undefined || v === '' ? undefined : positiveInt(v);
+        if (v !== undefined && v !== '' && n === undefined) {
+          errors.push({ path: `${path}[2]`, message: `expected the number of distinct ${f} values as a positive integer, got ${describeValue(v)}` });
+          break;
+        }
+        spread.push({
+          maxSkew: 1,
+          topologyKey: key,
+          whenUnsatisfiable: 'DoNotSchedule',
+          labelSelector: { matchLabels: { ...ownPods } },
+          ...(n !== undefined ? { minDomains: n } : {}),
+        });
+        break;
+      }
+      case 'MAX_PER': {
+        const n = positiveInt(v);
+        if (n === undefined) {
+          errors.push({ path: `${path}[2]`, message: `expected the largest number of tasks per ${f} value as a positive integer, got ${describeValue(v)}` });
+        } else if (n === 1) {
+          antiAffinity.push(self(key));
+          requireLabel(key);
+        } else {
+          errors.push({
+            path,
+            message: `expected MAX_PER 1: Kubernetes can cap tasks per ${f} at one (anti-affinity) or bound the difference between values (GROUP_BY), not at ${n}`,
+          });
+        }
+        break;
+      }
+      case 'LIKE':
+      case 'UNLIKE': {
+        if (v === undefined || v === '') {
+          errors.push({ path: `${path}[2]`, message: `expected a regular expression for ${operator}` });
+          break;
+        }
+        if (v === '.*' || v === '.+') {
+          required.push({ key, operator: operator === 'LIKE' ? 'Exists' : 'DoesNotExist' });
+          break;
+        }
+        const values = expandRegex(v);
+        if (values === undefined) {
+          errors.push({
+            path: `${path}[2]`,
+            message: `expected a regular expression that lists values (like "rack-1|rack-2" or "rack-[1-3]", with "." escaped as "\\."): node affinity matches exact values, got ${describeValue(v)}`,
+          });
+          break;
+        }
+        const bad = values.filter((x) => !isLabelValue(x) || x === '');
+        if (bad.length > 0) {
+          errors.push({ path: `${path}[2]`, message: `expected values a node label can hold, got ${bad.map((b) => JSON.stringify(b)).join(', ')}` });
+          break;
+        }
+        required.push({ key, operator: operator === 'LIKE' ? 'In' : 'NotIn', values: values.sort() });
+        break;
+      }
+      default:
+        errors.push({ path: `${path}[1]`, message: `expected one of ${CONSTRAINT_OPERATORS.join(', ')}, got ${describeValue(operator)}` });
+    }
+  });
+
+  const out: Placement = { errors };
+  if (Object.keys(nodeSelector).length > 0) out.nodeSelector = nodeSelector;
+  const a: Affinity = {};
+  if (required.length > 0) a.nodeAffinity = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: required }] } };
+  if (affinity.length > 0) a.podAffinity = { requiredDuringSchedulingIgnoredDuringExecution: affinity };
+  if (antiAffinity.length > 0) a.podAntiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: antiAffinity };
+  if (Object.keys(a).length > 0) out.affinity = a;
+  if (spread.length > 0) out.topologySpreadConstraints = spread;
+  return out;
+}

@@ -1,0 +1,177 @@
+import type { DcosService, DcosServiceStatus, DeploymentProgress, TaskFailure } from '../resources/dcos-service.ts';
+import type { Deployment, Pod, ContainerState } from './kube-objects.ts';
+import type { FieldError } from './field-errors.ts';
+import type { DependencyGate } from './marathon-dependencies.ts';
+import { mergeConditions, type ConditionInput } from './service-conditions.ts';
+import { appIdOf } from './translate-service.ts';
+
+/*
+ * The status Marathon showed for an app, read from its Deployment and pods.
+ * A task is a pod that is not being deleted: staged while Pending, running while Running. With health
+ * checks, a running task is healthy when its pod is Ready, unhealthy when its container started (the
+ * grace period is over) and the pod is not Ready, and neither during the grace period, as Marathon
+ * reported no health result then. Health: Unhealthy if any task is unhealthy; Healthy if tasks run and
+ * all are healthy; Idle if there are health checks and nothing runs; otherwise NA.
+ */
+
+export interface StatusInput {
+  service: DcosService;
+  deployment?: Deployment;
+  pods: readonly Pod[];
+  /** Why the spec does not translate, when it does not. */
+  errors?: readonly FieldError[];
+  /** The dependency gate, when the app has dependencies. */
+  gate?: DependencyGate;
+  /** RFC 3339, for new condition transitions. */
+  now: string;
+}
+
+interface Counts {
+  running: number;
+  staged: number;
+  healthy: number;
+  unhealthy: number;
+}
+
+function countTasks(pods: readonly Pod[], hasHealthChecks: boolean): Counts {
+  const c: Counts = { running: 0, staged: 0, healthy: 0, unhealthy: 0 };
+  for (const pod of pods) {
+    if (pod.metadata.deletionTimestamp) continue;
+    const phase = pod.status?.phase;
+    if (phase === 'Pending') c.staged++;
+    if (phase !== 'Running') continue;
+    c.running++;
+    if (!hasHealthChecks) continue;
+    const ready = pod.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
+    const started = (pod.status?.containerStatuses ?? []).every((s) => s.started !== false);
+    if (ready) c.healthy++;
+    else if (started) c.unhealthy++;
+  }
+  return c;
+}
+
+export function healthOf(c: Counts, hasHealthChecks: boolean): 'Healthy' | 'Unhealthy' | 'Idle' | 'NA' {
+  if (c.unhealthy > 0) return 'Unhealthy';
+  if (hasHealthChecks && c.running > 0 && c.healthy === c.running) return 'Healthy';
+  if (hasHealthChecks && c.running === 0) return 'Idle';
+  return 'NA';
+}
+
+function failureOf(pod: Pod, container: string, state: ContainerState | undefined): TaskFailure | undefined {
+  const t = state?.terminated;
+  if (!t || t.exitCode === 0 || !t.finishedAt) return undefined;
+  const detail = t.message ? `: ${t.message.trim()}` : '';
+  return {
+    time: t.finishedAt,
+    message: `container ${container} of ${pod.metadata.name} terminated with exit code ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}${detail}`,
+    exitCode: t.exitCode,
+    ...(t.reason ? { reason: t.reason } : {}),
+    taskId: pod.metadata.name,
+  };
+}
+
+/** The newest task failure among the pods and the one already in status (pods come and go). */
+export function lastTaskFailure(pods: readonly Pod[], previous: TaskFailure | undefined): TaskFailure | undefined {
+  let last = previous;
+  const consider = (f: TaskFailure | undefined) => {
+    if (f && (!last || Date.parse(f.time) > Date.parse(last.time))) last = f;
+  };
+  for (const pod of pods) {
+    for (const s of pod.status?.containerStatuses ?? []) {
+      consider(failureOf(pod, s.name, s.state));
+      consider(failureOf(pod, s.name, s.lastState));
+    }
+    if (pod.status?.phase === 'Failed' && !(pod.status.containerStatuses ?? []).some((s) => s.state?.terminated)) {
+      const time = pod.status.conditions?.map((c) => c.lastTransitionTime).filter((t): t is string => !!t).sort().pop() ?? pod.status.startTime;
+      if (time) consider({ time, message: `${pod.metadata.name} failed${pod.status.reason ? ` (${pod.status.reason})` : ''}${pod.status.message ? `: ${pod.status.message}` : ''}`, ...(pod.status.reason ? { reason: pod.status.reason } : {}), taskId: pod.metadata.name });
+    }
+  }
+  return last;
+}
+
+/** The rollout in progress (as `kubectl rollout status` judges it), or undefined when it is complete. */
+export function deploymentProgress(deployment: Deployment | undefined): DeploymentProgress | undefined {
+  if (!deployment) return undefined;
+  const s = deployment.status ?? {};
+  const target = deployment.spec.replicas;
+  const updated = s.updatedReplicas ?? 0;
+  const ready = s.availableReplicas ?? 0;
+  const progress = (message: string): DeploymentProgress => ({ message, targetInstances: target, updatedInstances: updated, readyInstances: ready });
+  if ((deployment.metadata.generation ?? 0) > (s.observedGeneration ?? 0)) return progress('Waiting for the new definition to be picked up');
+  if (updated < target) return progress(`${updated} of ${target} instances updated`);
+  if ((s.replicas ?? 0) > updated) return progress(`${(s.replicas ?? 0) - updated} old instances pending termination`);
+  if (ready < updated) return progress(`${ready} of ${updated} updated instances available`);
+  return undefined;
+}
+
+function progressDeadlineExceeded(deployment: Deployment | undefined): string | undefined {
+  const c = deployment?.status?.conditions?.find((x) => x.type === 'Progressing');
+  return c?.status === 'False' && c.reason === 'ProgressDeadlineExceeded' ? (c.message ?? 'The deployment exceeded its progress deadline') : undefined;
+}
+
+export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
+  const { service, deployment, pods, now } = input;
+  const previous = service.status;
+  const generation = service.metadata.generation;
+  const hasHealthChecks = (service.spec.healthChecks ?? []).length > 0;
+  const counts = countTasks(pods, hasHealthChecks);
+  const health = healthOf(counts, hasHealthChecks);
+  const desired = deployment?.spec.replicas ?? 0;
+  const wanted = service.spec.instances ?? 1;
+  const progress = deploymentProgress(deployment);
+  const stalled = progressDeadlineExceeded(deployment);
+  const failure = lastTaskFailure(pods, previous?.lastTaskFailure);
+  const errors = input.errors ?? [];
+  const cond = (type: string, status: 'True' | 'False', reason: string, message: string): ConditionInput => ({
+    type,
+    status,
+    reason,
+    message,
+    ...(generation !== undefined ? { observedGeneration: generation } : {}),
+  });
+
+  let ready: ConditionInput;
+  let progressing: ConditionInput;
+  let degraded: ConditionInput;
+  if (errors.length > 0) {
+    const message = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    ready = cond('Ready', 'False', 'InvalidSpec', message);
+    progressing = cond('Progressing', 'False', 'InvalidSpec', 'The app definition cannot be translated');
+    degraded = cond('Degraded', 'True', 'InvalidSpec', message);
+  } else {
+    if (input.gate?.hold) ready = cond('Ready', 'False', 'WaitingForDependencies', input.gate.message);
+    else if (!deployment) ready = cond('Ready', 'False', 'Creating', 'The Deployment does not exist yet');
+    else if (wanted === 0 && counts.running === 0) ready = cond('Ready', 'True', 'Suspended', 'Suspended: instances is 0');
+    else if (health === 'Unhealthy') ready = cond('Ready', 'False', 'Unhealthy', `${counts.unhealthy} of ${counts.running} tasks unhealthy`);
+    else if (progress) ready = cond('Ready', 'False', 'Deploying', progress.message);
+    else if (counts.running < desired) ready = cond('Ready', 'False', 'TasksNotRunning', `${counts.running} of ${desired} tasks running`);
+    else if (hasHealthChecks && counts.healthy < counts.running) ready = cond('Ready', 'False', 'HealthPending', `${counts.healthy} of ${counts.running} tasks healthy`);
+    else ready = cond('Ready', 'True', 'Running', `${counts.running} of ${desired} tasks running${hasHealthChecks ? ', all healthy' : ''}`);
+
+    if (stalled) progressing = cond('Progressing', 'False', 'ProgressDeadlineExceeded', stalled);
+    else if (progress) progressing = cond('Progressing', 'True', 'Deploying', progress.message);
+    else progressing = cond('Progressing', 'False', 'Complete', 'No deployment in progress');
+
+    if (stalled) degraded = cond('Degraded', 'True', 'ProgressDeadlineExceeded', stalled);
+    else if (health === 'Unhealthy') degraded = cond('Degraded', 'True', 'Unhealthy', `${counts.unhealthy} of ${counts.running} tasks unhealthy`);
+    else if (!progress && deployment && counts.running < desired) degraded = cond('Degraded', 'True', 'TasksNotRunning', `${counts.running} of ${desired} tasks running`);
+    else degraded = cond('Degraded', 'False', 'AsExpected', 'No task is failing its health checks');
+  }
+
+  const status: DcosServiceStatus = {
+    ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    appId: appIdOf(service),
+    instances: deployment?.status?.replicas ?? 0,
+    tasksRunning: counts.running,
+    tasksStaged: counts.staged,
+    tasksHealthy: counts.healthy,
+    tasksUnhealthy: counts.unhealthy,
+    health,
+    selector: `dcos.dev/service=${service.metadata.name}`,
+    conditions: mergeConditions(previous?.conditions, [ready, progressing, degraded], now),
+  };
+  if (failure) status.lastTaskFailure = failure;
+  if (progress) status.deployment = progress;
+  if (input.gate?.hold) status.waitingFor = input.gate.waitingFor.map((w) => w.appId);
+  return status;
+}

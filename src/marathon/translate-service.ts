@@ -1,0 +1,111 @@
+import type { DcosService } from '../resources/dcos-service.ts';
+import { API_VERSION } from '../resources/api-group.ts';
+import type { Deployment, ObjectMeta, OwnerReference, PersistentVolumeClaim, Service } from './kube-objects.ts';
+import type { FieldError, Notice } from './field-errors.ts';
+import { uniqueErrors } from './field-errors.ts';
+import { applyMarathonDefaults, hasPersistentVolumes } from './marathon-defaults.ts';
+import { validateMarathonApp, fieldFates } from './marathon-validation.ts';
+import { translatePod, type PodOptions } from './marathon-pod.ts';
+import { servicePorts } from './marathon-ports.ts';
+import { splitMarathonLabels } from './marathon-labels.ts';
+import { deploymentStrategy } from './marathon-upgrade-strategy.ts';
+import { claimName } from './marathon-volumes.ts';
+import { resolveAppId } from './app-id.ts';
+import { isLabelValue } from './kube-names.ts';
+
+/*
+ * A DcosService -> the Kubernetes objects that run it. Pure: the controller applies the result with
+ * server-side apply. The pod selector is only dcos.dev/service=<name>, so no spec change ever orphans
+ * pods (a Deployment's selector is immutable).
+ */
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'dcos-operator';
+export const SERVICE_LABEL = 'dcos.dev/service';
+export const GROUP_LABEL = 'dcos.dev/group';
+export const APP_ID_ANNOTATION = 'dcos.dev/app-id';
+export const VIPS_ANNOTATION = 'dcos.dev/vips';
+/** Set on a DcosService (any new value) to restart all its tasks, like `dcos marathon app restart`. */
+export const RESTART_ANNOTATION = 'dcos.dev/restart';
+/** Carried onto the pod template, so a new value rolls the pods. */
+export const RESTARTED_AT_ANNOTATION = 'dcos.dev/restarted-at';
+
+export interface TranslateOptions extends PodOptions {
+  /** Hold replicas at 0 (dependencies not healthy yet; see dependencyGate). */
+  holdForDependencies?: boolean;
+}
+
+export type TranslateResult =
+  | { ok: true; appId: string; deployment: Deployment; service?: Service; persistentVolumeClaims?: PersistentVolumeClaim[]; notices: Notice[] }
+  | { ok: false; appId: string; errors: FieldError[]; notices: Notice[] };
+
+/** The absolute Marathon app id of a DcosService: spec.id, else the object name. */
+export function appIdOf(svc: DcosService): string {
+  return resolveAppId(svc.spec.id ?? svc.metadata.name);
+}
+
+/** The label selector of a DcosService's pods, as the scale subresource wants it in status.selector. */
+export function podSelector(svc: DcosService): Record<string, string> {
+  return { [SERVICE_LABEL]: svc.metadata.name };
+}
+
+function ownerReference(svc: DcosService): OwnerReference {
+  return { apiVersion: API_VERSION, kind: 'DcosService', name: svc.metadata.name, uid: svc.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+}
+
+/** The group of an app id as a label value (`/prod/db/pg` -> `prod.db`), when it can be one. */
+function groupLabel(appId: string): Record<string, string> {
+  const group = appId.split('/').filter(Boolean).slice(0, -1).join('.');
+  return group !== '' && isLabelValue(group) ? { [GROUP_LABEL]: group } : {};
+}
+
+export function translateService(svc: DcosService, opts: TranslateOptions = {}): TranslateResult {
+  const spec = applyMarathonDefaults(svc.spec);
+  const appId = appIdOf(svc);
+  const name = svc.metadata.name;
+  const namespace = svc.metadata.namespace;
+  const selector = podSelector(svc);
+  const owner = ownerReference(svc);
+  const userLabels = splitMarathonLabels(spec.labels);
+  const labels = { ...userLabels.labels, ...groupLabel(appId), [MANAGED_BY_LABEL]: MANAGED_BY, ...selector };
+  const annotations = { ...userLabels.annotations, [APP_ID_ANNOTATION]: appId };
+  const meta = (objectName: string, extraAnnotations: Record<string, string> = {}): ObjectMeta => ({
+    name: objectName,
+    ...(namespace !== undefined ? { namespace } : {}),
+    labels: { ...labels },
+    annotations: { ...annotations, ...extraAnnotations },
+    ownerReferences: [{ ...owner }],
+  });
+
+  const errors = validateMarathonApp(svc.spec, { ...opts, name });
+  const pod = translatePod(spec, { ...opts, appId, selector, claimMeta: (containerPath) => meta(claimName(name, containerPath)) });
+  const notices = [...fieldFates(spec).notices, ...pod.notices];
+  const allErrors = uniqueErrors([...errors, ...pod.errors]);
+  if (allErrors.length > 0) return { ok: false, appId, errors: allErrors, notices };
+
+  const restartedAt = svc.metadata.annotations?.[RESTART_ANNOTATION];
+  const templateAnnotations = { ...annotations, ...(restartedAt !== undefined ? { [RESTARTED_AT_ANNOTATION]: restartedAt } : {}) };
+  const deployment: Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(name),
+    spec: {
+      replicas: opts.holdForDependencies ? 0 : (spec.instances ?? 1),
+      selector: { matchLabels: { ...selector } },
+      strategy: deploymentStrategy(spec, hasPersistentVolumes(spec)),
+      template: { metadata: { labels: { ...labels }, annotations: templateAnnotations }, spec: pod.podSpec },
+    },
+  };
+  const result: TranslateResult = { ok: true, appId, deployment, notices };
+  if (pod.ports.length > 0) {
+    const vips = pod.ports.flatMap((p) => (p.vip !== undefined ? [p.vip] : []));
+    result.service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(name, vips.length > 0 ? { [VIPS_ANNOTATION]: vips.join(',') } : {}),
+      spec: { type: 'ClusterIP', selector: { ...selector }, ports: servicePorts(pod.ports) },
+    };
+  }
+  if (pod.claims.length > 0) result.persistentVolumeClaims = pod.claims;
+  return result;
+}

@@ -1,0 +1,46 @@
+import { hostname } from 'node:os';
+
+export interface OperatorConfig {
+  /** The operator's own namespace: its Lease and webhook certificate Secret live here. */
+  namespace: string;
+  /** Namespaces to watch for DcosServices and DcosPackages; empty: all. */
+  watchNamespace?: string;
+  metricsHost: string;
+  metricsPort: number;
+  webhookHost: string;
+  webhookPort: number;
+  /**
+   * How the apiserver reaches the webhooks: `service` (deploy/ made the configurations; the
+   * operator publishes its CA into them), `url` (the operator runs outside the cluster and registers
+   * them itself for as long as it runs), or `off`.
+   */
+  webhookMode: 'service' | 'url' | 'off';
+  webhookServiceName: string;
+  webhookSecretName: string;
+  leaderElect: boolean;
+  leaseName: string;
+  identity: string;
+  installCrds: boolean;
+  /** How often a DcosService is reconciled even without events. */
+  resyncSeconds: number;
+  workers: number;
+}
+
+export function defaultOperatorConfig(env = process.env): OperatorConfig {
+  return {
+    namespace: env.POD_NAMESPACE ?? 'dcos-system',
+    metricsHost: '0.0.0.0',
+    metricsPort: 8080,
+    webhookHost: '0.0.0.0',
+    webhookPort: 9443,
+    webhookMode: env.KUBERNETES_SERVICE_HOST ? 'service' : 'url',
+    webhookServiceName: 'dcos-operator-webhook',
+    webhookSecretName: 'dcos-operator-webhook-tls',
+    leaderElect: true,
+    leaseName: 'dcos-operator-leader',
+    identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    installCrds: true,
+    resyncSeconds: 600,
+    workers: 4,
+  };
+}

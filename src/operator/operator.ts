@@ -1,0 +1,203 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { KubeClient, KubeObjectLike } from '../kube/kube-client.ts';
+import { isConflict } from '../kube/kube-client.ts';
+import { Controller } from '../controllers/runtime/controller.ts';
+import { EventRecorder } from '../controllers/runtime/event-recorder.ts';
+import { InformerFactory } from '../controllers/runtime/informer.ts';
+import { createWebhookApp } from '../webhooks/webhook-app.ts';
+import { kindValidators } from '../webhooks/kind-validators.ts';
+import { ensureServingCertificate, publishCaBundle, type ServingCertificate } from '../webhooks/webhook-certificates.ts';
+import { webhookConfigurations, WEBHOOK_CONFIGURATION_NAME } from '../webhooks/webhook-configurations.ts';
+import { WebhookServer } from '../webhooks/webhook-server.ts';
+import { createHealthApp, listen } from './health-server.ts';
+import { installCrds } from './install-crds.ts';
+import { LeaderElector } from './leader-election.ts';
+import { registry, webhookDuration } from './metrics.ts';
+import type { OperatorConfig } from './operator-config.ts';
+import type { Express } from 'express';
+
+/** What each controller is built from. */
+export interface ControllerContext {
+  client: KubeClient;
+  informers: InformerFactory;
+  events: EventRecorder;
+  log: Logger;
+  config: OperatorConfig;
+  /** Read-only HTTP routes (e.g. per-node allocation) on the metrics server. */
+  http: Express;
+}
+
+export type ControllerFactory = (ctx: ControllerContext) => Controller | Promise<Controller>;
+
+const CERT_CHECK_MS = 60 * 60_000;
+
+/**
+ * One operator process: webhooks, metrics and health on every replica; the controllers only on
+ * the leader. stop() finishes in-flight work, releases the lease and closes the servers.
+ */
+export class Operator {
+  private readonly client: KubeClient;
+  private readonly log: Logger;
+  private readonly config: OperatorConfig;
+  private readonly factories: ControllerFactory[];
+  private readonly informers: InformerFactory;
+  private controllers: Controller[] = [];
+  private healthServer?: Server;
+  private webhookServer?: WebhookServer;
+  private elector?: LeaderElector;
+  private certTimer?: NodeJS.Timeout;
+  private synced = false;
+  private webhooksUp = false;
+  private stopping = false;
+  readonly httpApp: Express;
+  /** Ports actually bound (0 in the config picks a free one). */
+  readonly ports = { metrics: 0, webhook: 0 };
+
+  constructor(client: KubeClient, log: Logger, config: OperatorConfig, factories: ControllerFactory[]) {
+    this.client = client;
+    this.log = log;
+    this.config = config;
+    this.factories = factories;
+    this.informers = new InformerFactory(client, log);
+    this.httpApp = createHealthApp(registry, {
+      live: () => true,
+      ready: () => {
+        if (this.config.webhookMode !== 'off' && !this.webhooksUp) return { ok: false, reason: 'webhooks not serving yet' };
+        if (this.elector?.isLeader && !this.synced) return { ok: false, reason: 'caches not synced yet' };
+        return { ok: true };
+      },
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.elector?.isLeader ?? !this.config.leaderElect;
+  }
+
+  async start(): Promise<void> {
+    if (this.config.installCrds) await installCrds(this.client, this.log);
+    this.healthServer = await listen(this.httpApp, this.config.metricsPort, this.config.metricsHost);
+    this.ports.metrics = (this.healthServer.address() as { port: number }).port;
+    this.log.info({ port: this.ports.metrics }, 'serving /metrics, /healthz and /readyz');
+    if (this.config.webhookMode !== 'off') await this.startWebhooks();
+
+    if (this.config.leaderElect) {
+      this.elector = new LeaderElector(this.client, this.log, { namespace: this.config.namespace, name: this.config.leaseName, identity: this.config.identity });
+      // Waiting for the lease must not hold up start(): webhooks already serve on every replica.
+      void this.elector.acquire(() => this.onLostLease()).then(() => (this.stopping ? undefined : this.startControllers()));
+    } else {
+      await this.startControllers();
+    }
+  }
+
+  /** Resolves once this replica leads and its caches are synced. */
+  async waitUntilLeading(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(this.isLeader && this.synced)) {
+      if (Date.now() > deadline) throw new Error('did not become a synced leader in time');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async startControllers(): Promise<void> {
+    const events = new EventRecorder(this.client, this.log);
+    const ctx: ControllerContext = { client: this.client, informers: this.informers, events, log: this.log, config: this.config, http: this.httpApp };
+    for (const factory of this.factories) this.controllers.push(await factory(ctx));
+    this.informers.startAll();
+    await this.informers.waitForSync();
+    this.synced = true;
+    for (const c of this.controllers) c.start();
+    this.log.info({ controllers: this.controllers.map((c) => c.name) }, 'caches synced; controllers running');
+  }
+
+  private onLostLease(): void {
+    // Another replica may already act: stop at once rather than race it. The Deployment restarts us.
+    this.log.error('leadership lost; exiting');
+    process.exit(1);
+  }
+
+  private async startWebhooks(): Promise<void> {
+    const local = this.config.webhookMode === 'url';
+    if (local) await this.ensureNamespace(this.config.namespace);
+    const cert = await this.servingCertificate();
+    const validators = kindValidators();
+    const app = createWebhookApp({
+      validators,
+      log: this.log.child({ component: 'webhooks' }),
+      onReview: (webhook, allowed, seconds) => webhookDuration.observe({ webhook, allowed: String(allowed) }, seconds),
+    });
+    this.webhookServer = new WebhookServer(app, cert);
+    this.ports.webhook = await this.webhookServer.listen(this.config.webhookPort, local ? '127.0.0.1' : this.config.webhookHost);
+    await this.registerWebhooks(cert);
+    this.webhooksUp = true;
+    this.log.info({ port: this.ports.webhook, mode: this.config.webhookMode }, 'admission webhooks serving');
+    this.certTimer = setInterval(() => void this.rotateCertificate(), CERT_CHECK_MS);
+    this.certTimer.unref();
+  }
+
+  private servingCertificate(): Promise<ServingCertificate> {
+    const svc = this.config.webhookServiceName;
+    const ns = this.config.namespace;
+    const local = this.config.webhookMode === 'url';
+    return ensureServingCertificate(
+      this.client,
+      {
+        namespace: ns,
+        // Outside the cluster each process serves on 127.0.0.1 and registers itself; keep its certificate apart.
+        secretName: local ? `${this.config.webhookSecretName}-local` : this.config.webhookSecretName,
+        dnsNames: local ? ['localhost'] : [`${svc}.${ns}.svc`, `${svc}.${ns}.svc.cluster.local`],
+        ipAddresses: local ? ['127.0.0.1'] : undefined,
+      },
+      this.log,
+    );
+  }
+
+  private async registerWebhooks(cert: ServingCertificate): Promise<void> {
+    if (this.config.webhookMode === 'url') {
+      const caBundle = Buffer.from(cert.caPem).toString('base64');
+      for (const config of webhookConfigurations({ url: `https://127.0.0.1:${this.ports.webhook}` }, caBundle)) {
+        await this.client.apply(config as KubeObjectLike);
+      }
+    } else {
+      await publishCaBundle(this.client, cert.caPem, this.log);
+    }
+  }
+
+  private async rotateCertificate(): Promise<void> {
+    try {
+      const cert = await this.servingCertificate();
+      this.webhookServer?.useCertificate(cert);
+      await this.registerWebhooks(cert);
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'certificate check failed; will retry');
+    }
+  }
+
+  private async ensureNamespace(name: string): Promise<void> {
+    try {
+      await this.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log.info('stopping: finishing in-flight work');
+    if (this.certTimer) clearInterval(this.certTimer);
+    await Promise.all(this.controllers.map((c) => c.stop()));
+    this.informers.stopAll();
+    await this.elector?.release();
+    if (this.config.webhookMode === 'url') {
+      // URL webhooks point at this very process: left behind, they would refuse every dcos write.
+      for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+        await this.client.delete('admissionregistration.k8s.io/v1', kind, WEBHOOK_CONFIGURATION_NAME).catch(() => false);
+      }
+    }
+    await this.webhookServer?.close();
+    await new Promise<void>((resolve) => (this.healthServer ? this.healthServer.close(() => resolve()) : resolve()));
+    this.healthServer?.closeAllConnections();
+    this.log.info('stopped');
+  }
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/** The parts of an admission.k8s.io/v1 AdmissionReview request the webhooks read. */
+export const admissionReviewSchema = z.object({
+  apiVersion: z.literal('admission.k8s.io/v1'),
+  kind: z.literal('AdmissionReview'),
+  request: z.object({
+    uid: z.string().min(1),
+    kind: z.object({ group: z.string(), version: z.string(), kind: z.string() }),
+    operation: z.enum(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']),
+    name: z.string().optional(),
+    namespace: z.string().optional(),
+    object: z.unknown().optional(),
+    oldObject: z.unknown().optional(),
+    dryRun: z.boolean().optional(),
+  }),
+});
+export type AdmissionReview = z.infer<typeof admissionReviewSchema>;
+export type AdmissionRequest = AdmissionReview['request'];
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export interface AdmissionResponse {
+  apiVersion: 'admission.k8s.io/v1';
+  kind: 'AdmissionReview';
+  response: {
+    uid: string;
+    allowed: boolean;
+    status?: { code: number; reason: string; message: string; details?: { causes: Array<{ field: string; message: string; reason: string }> } };
+    patchType?: 'JSONPatch';
+    patch?: string;
+    warnings?: string[];
+  };
+}
+
+const MAX_LISTED = 20;
+
+/** A denial `kubectl apply` prints as: `<kind> "<name>" is invalid: spec.x: expected ..., got ...`. */
+export function deny(uid: string, kind: string, name: string | undefined, problems: FieldProblem[]): AdmissionResponse {
+  const shown = problems.slice(0, MAX_LISTED).map((p) => `${p.path}: ${p.message}`);
+  if (problems.length > MAX_LISTED) shown.push(`... and ${problems.length - MAX_LISTED} more`);
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    response: {
+      uid,
+      allowed: false,
+      status: {
+        code: 422,
+        reason: 'Invalid',
+        message: `${kind} ${JSON.stringify(name ?? '')} is invalid: ${shown.join('; ')}`,
+        details: { causes: problems.slice(0, MAX_LISTED).map((p) => ({ field: p.path, message: p.message, reason: 'FieldValueInvalid' })) },
+      },
+    },
+  };
+}
+
+export function allow(uid: string, extra: { patch?: unknown[]; warnings?: string[] } = {}): AdmissionResponse {
+  const response: AdmissionResponse['response'] = { uid, allowed: true };
+  if (extra.patch && extra.patch.length > 0) {
+    response.patchType = 'JSONPatch';
+    response.patch = Buffer.from(JSON.stringify(extra.patch)).toString('base64');
+  }
+  if (extra.warnings && extra.warnings.length > 0) response.warnings = extra.warnings.slice(0, MAX_LISTED);
+  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
+}
+
+/** `spec.constraints[1][0]` from zod's path array. */
+export function fieldPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
+  let out = prefix;
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
+  return out;
+}
+
+export function zodProblems(prefix: string, error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({ path: fieldPath(prefix, issue.path), message: issue.message }));
+}

@@ -1,0 +1,98 @@
+import { describe, expect, test } from 'vitest';
+import { computeServiceStatus } from '../../src/marathon/service-status.ts';
+import { mergeConditions } from '../../src/marathon/service-conditions.ts';
+import type { Deployment, Pod } from '../../src/marathon/kube-objects.ts';
+import type { DcosServiceSpec } from '../../src/resources/dcos-service.ts';
+import { pod, service } from './marathon-builders.ts';
+
+const NOW = '2025-06-01T12:00:00Z';
+const checks: DcosServiceSpec = { healthChecks: [{ protocol: 'TCP' }], instances: 2 };
+const noChecks: DcosServiceSpec = { instances: 2 };
+
+function deployment(replicas: number, s: Partial<NonNullable<Deployment['status']>> = {}, generation = 1): Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', generation },
+    spec: { replicas, selector: { matchLabels: {} }, strategy: { type: 'Recreate' }, template: { metadata: { labels: {} }, spec: { containers: [] } } },
+    status: { observedGeneration: generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, ...s },
+  };
+}
+
+describe('task counts and health', () => {
+  test.each([
+    ['all running tasks healthy', checks, [pod('a', 'Running', { ready: true }), pod('b', 'Running', { ready: true })], { tasksRunning: 2, tasksHealthy: 2, tasksUnhealthy: 0, tasksStaged: 0, health: 'Healthy' }],
+    ['one unhealthy makes the app unhealthy', checks, [pod('a', 'Running', { ready: true }), pod('b', 'Running', { ready: false })], { tasksRunning: 2, tasksHealthy: 1, tasksUnhealthy: 1, health: 'Unhealthy' }],
+    ['in the grace period a task is neither', checks, [pod('a', 'Running', { ready: true }), pod('b', 'Running', { started: false })], { tasksRunning: 2, tasksHealthy: 1, tasksUnhealthy: 0, health: 'NA' }],
+    ['health checks and nothing running: Idle', checks, [pod('a', 'Pending')], { tasksRunning: 0, tasksStaged: 1, health: 'Idle' }],
+    ['no health checks: NA, nothing counted healthy', noChecks, [pod('a', 'Running', { ready: true })], { tasksRunning: 1, tasksHealthy: 0, health: 'NA' }],
+    ['terminating pods are not tasks', checks, [pod('a', 'Running', { ready: true }), pod('b', 'Running', { ready: false, deleting: true })], { tasksRunning: 1, tasksUnhealthy: 0, health: 'Healthy' }],
+  ])('%s', (_name, spec, pods, expected) => {
+    expect(computeServiceStatus({ service: service(spec), deployment: deployment(2), pods, now: NOW })).toMatchObject(expected);
+  });
+});
+
+describe('lastTaskFailure', () => {
+  const crashed = (name: string, finishedAt: string, exitCode: number): Pod => ({
+    metadata: { name },
+    status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: false, restartCount: 1, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode, reason: 'Error', finishedAt } } }] },
+  });
+
+  test.each([
+    ['the newest non-zero exit', [crashed('a', '2025-06-01T10:00:00Z', 1), crashed('b', '2025-06-01T11:00:00Z', 137)], undefined, { time: '2025-06-01T11:00:00Z', exitCode: 137, taskId: 'b' }],
+    ['exit 0 is no failure', [crashed('a', '2025-06-01T10:00:00Z', 0)], undefined, undefined],
+    ['a newer failure in status is kept when its pod is gone', [crashed('a', '2025-06-01T10:00:00Z', 1)], { time: '2025-06-01T11:30:00Z', message: 'old pod', exitCode: 2 }, { time: '2025-06-01T11:30:00Z', exitCode: 2 }],
+    ['an evicted pod', [{ metadata: { name: 'e' }, status: { phase: 'Failed' as const, reason: 'Evicted', message: 'low on memory', conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: '2025-06-01T09:00:00Z' }] } }], undefined, { time: '2025-06-01T09:00:00Z', reason: 'Evicted', message: 'e failed (Evicted): low on memory' }],
+  ])('%s', (_name, pods, previous, expected) => {
+    const svc = service(noChecks);
+    if (previous) svc.status = { lastTaskFailure: previous };
+    const status = computeServiceStatus({ service: svc, deployment: deployment(2), pods, now: NOW });
+    if (expected === undefined) expect(status.lastTaskFailure).toBeUndefined();
+    else expect(status.lastTaskFailure).toMatchObject(expected);
+  });
+
+  test('the message names the pod, the exit code and the reason', () => {
+    const status = computeServiceStatus({ service: service(noChecks), deployment: deployment(2), pods: [crashed('web-1', '2025-06-01T10:00:00Z', 3)], now: NOW });
+    expect(status.lastTaskFailure?.message).toBe('container app of web-1 terminated with exit code 3 (Error)');
+  });
+});
+
+describe('deployment in progress and conditions', () => {
+  const running = [pod('a', 'Running', { ready: true }), pod('b', 'Running', { ready: true })];
+  const conditions = (s: ReturnType<typeof computeServiceStatus>) => Object.fromEntries((s.conditions ?? []).map((c) => [c.type, `${c.status}/${c.reason}`]));
+
+  test.each([
+    ['steady', deployment(2), running, {}, { Ready: 'True/Running', Progressing: 'False/Complete', Degraded: 'False/AsExpected' }, undefined],
+    ['a rollout half done', deployment(2, { replicas: 3, updatedReplicas: 1 }), running, {}, { Ready: 'False/Deploying', Progressing: 'True/Deploying' }, '1 of 2 instances updated'],
+    ['a new generation not yet observed', deployment(2, { observedGeneration: 1 }, 2), running, {}, { Progressing: 'True/Deploying' }, 'Waiting for the new definition to be picked up'],
+    ['stuck past the deadline', deployment(2, { conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'too slow' }] }), running, {}, { Progressing: 'False/ProgressDeadlineExceeded', Degraded: 'True/ProgressDeadlineExceeded' }, undefined],
+    ['held for dependencies', deployment(0), [], { gate: { hold: true, waitingFor: [{ appId: '/db', reason: 'not found' }], message: 'Waiting for /db (not found)' } }, { Ready: 'False/WaitingForDependencies' }, undefined],
+    ['a spec that cannot be translated', undefined, [], { errors: [{ path: 'spec.user', message: 'expected a numeric uid' }] }, { Ready: 'False/InvalidSpec', Degraded: 'True/InvalidSpec' }, undefined],
+  ])('%s', (_name, dep, pods, extra, expected, progressMessage) => {
+    const status = computeServiceStatus({ service: service(noChecks), deployment: dep, pods, now: NOW, ...extra });
+    expect(conditions(status)).toMatchObject(expected);
+    expect(status.deployment?.message).toBe(progressMessage);
+  });
+
+  test('suspended (instances 0) is ready', () => {
+    const status = computeServiceStatus({ service: service({ instances: 0 }), deployment: deployment(0), pods: [], now: NOW });
+    expect(conditions(status).Ready).toBe('True/Suspended');
+  });
+
+  test('status names the app and the pod selector for the scale subresource', () => {
+    const status = computeServiceStatus({ service: service({ id: 'prod/web', instances: 2 }), deployment: deployment(2), pods: running, now: NOW });
+    expect(status).toMatchObject({ appId: '/prod/web', selector: 'dcos.dev/service=web', instances: 2, observedGeneration: 1 });
+  });
+});
+
+describe('mergeConditions', () => {
+  const before = [{ type: 'Ready', status: 'True' as const, reason: 'Running', message: '2 of 2', lastTransitionTime: 'T0' }];
+  test.each([
+    ['same status keeps the time, takes the new message', { type: 'Ready', status: 'True' as const, reason: 'Running', message: '3 of 3' }, 'T0'],
+    ['a changed status takes now', { type: 'Ready', status: 'False' as const, reason: 'Unhealthy', message: 'x' }, 'T1'],
+    ['a new condition takes now', { type: 'Degraded', status: 'False' as const, reason: 'AsExpected', message: 'x' }, 'T1'],
+  ])('%s', (_name, next, time) => {
+    const [c] = mergeConditions(before, [next], 'T1');
+    expect(c).toEqual({ ...next, lastTransitionTime: time });
+  });
+});
