@@ -1,19 +1,38 @@
 // The operator process: `npm start`. With no cluster configured it starts the local control plane first.
 import { KubeConfig } from '@kubernetes/client-node';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { clusterUp } from './cluster/local-cluster.ts';
+import { controllerFactories } from './controllers/index.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { chooseKubeconfig } from './operator/kubeconfig.ts';
 import { createLogger } from './operator/logger.ts';
-import { installCrds } from './operator/install-crds.ts';
+import { Operator } from './operator/operator.ts';
+import { defaultOperatorConfig } from './operator/operator-config.ts';
 
+const defaults = defaultOperatorConfig();
 const program = new Command('dcos-operator')
   .description('Runs the DC/OS abstractions (DcosService, DcosPackage, DcosPackageRepository, DcosCluster) on a Kubernetes cluster')
-  .option('--kubeconfig <path>', 'kubeconfig to use (default: $KUBECONFIG, the in-cluster service account, else the local control plane)')
-  .option('--log-level <level>', 'trace, debug, info, warn or error', process.env.LOG_LEVEL ?? 'info')
-  .option('--no-install-crds', 'do not install or update the CRDs at start (when deploy/ installs them)');
+  .option('--kubeconfig <path>', 'kubeconfig to use (default: $KUBECONFIG, the in-cluster service account, else the local control plane, started if needed)')
+  .option('--namespace <ns>', "the operator's own namespace (Lease, webhook certificate); env POD_NAMESPACE", defaults.namespace)
+  .option('--watch-namespace <ns>', 'only manage DcosServices and DcosPackages in this namespace (default: all)')
+  .option('--metrics-port <port>', 'port of /metrics, /healthz, /readyz and the read-only API', (v) => Number(v), defaults.metricsPort)
+  .option('--webhook-port <port>', 'HTTPS port of the admission webhooks', (v) => Number(v), defaults.webhookPort)
+  .addOption(new Option('--webhooks <mode>', 'service: deploy/ registered them; url: register https://127.0.0.1:<port> while running; off').choices(['service', 'url', 'off']).default(defaults.webhookMode))
+  .option('--no-leader-elect', 'run the controllers without taking the Lease (a single replica only)')
+  .option('--no-install-crds', 'do not install or update the CRDs at start (deploy/ installs them)')
+  .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(process.env.LOG_LEVEL ?? 'info'));
 program.parse();
-const opts = program.opts<{ kubeconfig?: string; logLevel: string; installCrds: boolean }>();
+const opts = program.opts<{
+  kubeconfig?: string;
+  namespace: string;
+  watchNamespace?: string;
+  metricsPort: number;
+  webhookPort: number;
+  webhooks: 'service' | 'url' | 'off';
+  leaderElect: boolean;
+  installCrds: boolean;
+  logLevel: string;
+}>();
 const log = createLogger(opts.logLevel);
 
 async function main(): Promise<void> {
@@ -29,23 +48,46 @@ async function main(): Promise<void> {
   } else {
     config.loadFromFile(source.path!);
   }
-  const client = new KubeClient(config);
   log.info({ server: config.getCurrentCluster()?.server, kubeconfig: source.path ?? source.kind }, 'connecting');
-  if (opts.installCrds) await installCrds(client, log);
-  log.info('dcos-operator ready');
+  const operator = new Operator(
+    new KubeClient(config),
+    log,
+    {
+      ...defaults,
+      namespace: opts.namespace,
+      watchNamespace: opts.watchNamespace,
+      metricsPort: opts.metricsPort,
+      metricsHost: source.kind === 'local' ? '127.0.0.1' : defaults.metricsHost,
+      webhookPort: opts.webhookPort,
+      webhookMode: opts.webhooks,
+      leaderElect: opts.leaderElect,
+      installCrds: opts.installCrds,
+    },
+    controllerFactories,
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'signal received');
+    operator.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  await operator.start();
+  log.info({ metrics: `http://${source.kind === 'local' ? '127.0.0.1' : '0.0.0.0'}:${operator.ports.metrics}/metrics` }, 'dcos-operator ready');
   if (source.kind === 'local') {
-    log.info(`try: export KUBECONFIG=${source.path}; kubectl get dcos`);
+    log.info(`try: export KUBECONFIG=${source.path}; kubectl apply -f examples/; kubectl get dcos -A`);
   }
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
-  });
-  log.info('stopping');
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    log.fatal({ err }, err instanceof Error ? err.message : String(err));
-    process.exit(1);
-  },
-);
+main().catch((err: unknown) => {
+  log.fatal({ err }, err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
