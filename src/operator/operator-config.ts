@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 export interface OperatorConfig {
   /** The operator's own namespace: its Lease and webhook certificate Secret live here. */
@@ -24,6 +25,13 @@ export interface OperatorConfig {
   /** How often a DcosService is reconciled even without events. */
   resyncSeconds: number;
   workers: number;
+  /** The image of Marathon apps that name none (Mesos containerizer apps that ran a `cmd` on the agent). */
+  defaultImage: string;
+  /**
+   * A Universe source tree the operator creates the `default` DcosPackageRepository for when there
+   * is none (the packages the project ships); undefined or empty: no default repository.
+   */
+  defaultRepositoryDirectory?: string;
 }
 
 export function defaultOperatorConfig(env = process.env): OperatorConfig {
@@ -42,5 +50,7 @@ export function defaultOperatorConfig(env = process.env): OperatorConfig {
     installCrds: true,
     resyncSeconds: 600,
     workers: 4,
+    defaultImage: env.DCOS_DEFAULT_IMAGE ?? 'debian:12-slim',
+    defaultRepositoryDirectory: fileURLToPath(new URL('../../packages', import.meta.url)),
   };
 }

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestNamespace, ensureCrds, eventually, kubeClient, kubectl } from './support/cluster.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestNamespace, deleteNamespace, ensureCrds, eventually, kubeClient, kubectl } from './support/cluster.ts';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
 
 type Pod = KubeObjectLike & { spec: { nodeName?: string }; status?: { phase?: string } };
@@ -12,6 +12,7 @@ describe('the local control plane with the CRDs installed', () => {
     await ensureCrds(client);
     ns = await createTestNamespace(client, 'foundation');
   });
+  afterAll(() => deleteNamespace(client, ns));
 
   it('answers `kubectl get dcos` for every kind of the dcos category', () => {
     const res = kubectl(['get', 'dcos', '-A']);

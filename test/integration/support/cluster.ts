@@ -54,6 +54,11 @@ export async function createTestNamespace(client: KubeClient, prefix: string): P
   return name;
 }
 
+/** Deletes a test namespace and does not wait: the namespace controller finishes in the background. */
+export async function deleteNamespace(client: KubeClient, name: string): Promise<void> {
+  await client.delete('v1', 'Namespace', name);
+}
+
 export async function ensureCrds(client: KubeClient): Promise<void> {
   await installCrds(client, createLogger('warn'));
 }

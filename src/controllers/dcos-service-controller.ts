@@ -1,0 +1,168 @@
+import { Controller } from './runtime/controller.ts';
+import { objectKey } from './runtime/object-key.ts';
+import type { ControllerContext } from '../operator/operator.ts';
+import type { KubeObjectLike } from '../kube/kube-client.ts';
+import type { DcosService } from '../resources/dcos-service.ts';
+import { API_VERSION } from '../resources/api-group.ts';
+import {
+  SERVICE_LABEL,
+  appIdOf,
+  computeServiceStatus,
+  dependencyGate,
+  resolveDependencies,
+  translateService,
+  type DependencyState,
+} from '../marathon/index.ts';
+import type { Deployment, Pod } from '../marathon/kube-objects.ts';
+import { dcosServiceInformer, managedInformer, podInformer } from './shared-informers.ts';
+import type { ProjectedPod } from './pod-projection.ts';
+
+export const DCOS_SERVICE_CONTROLLER = 'dcosservice';
+
+type Svc = DcosService & KubeObjectLike;
+type DeploymentObj = Deployment & KubeObjectLike;
+
+const ownerKey = (obj: KubeObjectLike): string | undefined => {
+  const owner = obj.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'DcosService');
+  return owner ? `${obj.metadata.namespace}/${owner.name}` : undefined;
+};
+
+/**
+ * DcosService -> Deployment (+ Service, PVCs), and Marathon-style status back.
+ * 1. load the DcosService from the cache; 2. decide the dependency gate; 3. translate (pure);
+ * 4. on errors: status says why, the running children stay as they are; 5. apply the children;
+ * 6. compute status from the Deployment and pods and write it if it changed.
+ */
+export function dcosServiceController(ctx: ControllerContext): Controller {
+  const services = dcosServiceInformer(ctx);
+  const deployments = managedInformer<DeploymentObj>(ctx, 'apps/v1', 'Deployment');
+  const k8sServices = managedInformer<KubeObjectLike>(ctx, 'v1', 'Service');
+  const pods = podInformer(ctx);
+  const log = ctx.log.child({ controller: DCOS_SERVICE_CONTROLLER });
+
+  // Pods of each DcosService, so status does not scan every pod of the cluster.
+  const podsByService = new Map<string, Set<string>>();
+  const serviceOfPod = (p: ProjectedPod) => {
+    const svc = p.metadata.labels?.[SERVICE_LABEL];
+    return svc ? `${p.metadata.namespace}/${svc}` : undefined;
+  };
+
+  const controller = new Controller(DCOS_SERVICE_CONTROLLER, reconcile, ctx.log, {
+    workers: ctx.config.workers,
+    resyncMs: ctx.config.resyncSeconds * 1000,
+    keys: () => services.store.keys(),
+  });
+
+  /** Dependents wait on a dependency's status: look at them again when it changes. */
+  const enqueueDependents = (svc: Svc) => {
+    const id = svc.status?.appId ?? appIdOf(svc);
+    for (const other of services.store.list()) {
+      if (other.metadata.namespace !== svc.metadata.namespace || !other.spec.dependencies?.length) continue;
+      if (resolveDependencies(appIdOf(other), other.spec.dependencies).includes(id)) controller.enqueue(objectKey(other));
+    }
+  };
+
+  services.on({
+    onAdd: (s) => controller.enqueue(objectKey(s)),
+    onUpdate: (old, s) => {
+      // Our own status writes come back as updates: only spec, metadata that matters, or deletion is work.
+      const specChanged = old.metadata.generation !== s.metadata.generation;
+      const annotationsChanged = JSON.stringify(old.metadata.annotations) !== JSON.stringify(s.metadata.annotations);
+      if (specChanged || annotationsChanged || s.metadata.deletionTimestamp) controller.enqueue(objectKey(s));
+      if (JSON.stringify(old.status) !== JSON.stringify(s.status)) enqueueDependents(s);
+    },
+    onDelete: (s) => enqueueDependents(s),
+  });
+  const byOwner = { onAdd: (o: KubeObjectLike) => enqueueOwner(o), onUpdate: (_: KubeObjectLike, o: KubeObjectLike) => enqueueOwner(o), onDelete: (o: KubeObjectLike) => enqueueOwner(o) };
+  const enqueueOwner = (o: KubeObjectLike) => {
+    const key = ownerKey(o);
+    if (key) controller.enqueue(key);
+  };
+  deployments.on(byOwner);
+  k8sServices.on(byOwner);
+  pods.on({
+    onAdd: (p) => {
+      const key = serviceOfPod(p);
+      if (!key) return;
+      let set = podsByService.get(key);
+      if (!set) podsByService.set(key, (set = new Set()));
+      set.add(objectKey(p));
+      controller.enqueue(key);
+    },
+    onUpdate: (_, p) => {
+      const key = serviceOfPod(p);
+      if (key) controller.enqueue(key);
+    },
+    onDelete: (p) => {
+      const key = serviceOfPod(p);
+      if (!key) return;
+      const set = podsByService.get(key);
+      set?.delete(objectKey(p));
+      if (set?.size === 0) podsByService.delete(key);
+      controller.enqueue(key);
+    },
+  });
+
+  function dependencyStates(namespace: string | undefined): Map<string, DependencyState> {
+    const states = new Map<string, DependencyState>();
+    for (const s of services.store.list()) {
+      if (s.metadata.namespace !== namespace || !s.status) continue;
+      states.set(s.status.appId ?? appIdOf(s), { instances: s.spec.instances ?? 1, tasksRunning: s.status.tasksRunning ?? 0, health: s.status.health ?? 'NA' });
+    }
+    return states;
+  }
+
+  async function reconcile(key: string): Promise<void> {
+    const svc = services.store.get(key);
+    if (!svc || svc.metadata.deletionTimestamp) return; // children go with it through their owner references
+    const ns = svc.metadata.namespace!;
+    const name = svc.metadata.name;
+    const existing = deployments.store.get(key);
+
+    const deps = resolveDependencies(appIdOf(svc), svc.spec.dependencies);
+    const gate = deps.length > 0 ? dependencyGate(deps, dependencyStates(ns), (existing?.spec.replicas ?? 0) > 0) : undefined;
+
+    const result = translateService(svc, { defaultImage: ctx.config.defaultImage, holdForDependencies: gate?.hold });
+    let deployment: DeploymentObj | undefined = existing;
+    if (!result.ok) {
+      const summary = result.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+      await ctx.events.emit(svc, 'Warning', 'InvalidSpec', summary);
+      log.warn({ key, errors: result.errors }, 'app definition cannot be translated; running tasks left as they are');
+    } else {
+      for (const claim of result.persistentVolumeClaims ?? []) await ctx.client.apply(claim as unknown as KubeObjectLike);
+      deployment = (await ctx.client.apply(result.deployment as unknown as DeploymentObj)) as DeploymentObj;
+      if (result.service) await ctx.client.apply(result.service as unknown as KubeObjectLike);
+      else if (k8sServices.store.get(key)) await ctx.client.delete('v1', 'Service', name, ns);
+      await announce(svc, existing, deployment, gate?.message);
+      for (const notice of result.notices) log.debug({ key, path: notice.path }, notice.message);
+    }
+
+    const podList = [...(podsByService.get(key) ?? [])].flatMap((k) => pods.store.get(k) ?? []) as unknown as Pod[];
+    const status = computeServiceStatus({
+      service: svc,
+      deployment,
+      pods: podList,
+      errors: result.ok ? undefined : result.errors,
+      gate,
+      now: new Date().toISOString(),
+    });
+    if (JSON.stringify(status) !== JSON.stringify(svc.status)) {
+      await ctx.client.apply({ apiVersion: API_VERSION, kind: 'DcosService', metadata: { name, namespace: ns }, status } as unknown as KubeObjectLike, { subresource: 'status' });
+    }
+  }
+
+  /** Events for what a user wants to see in `kubectl describe dsvc`: created, scaled, updated, waiting. */
+  async function announce(svc: Svc, before: DeploymentObj | undefined, after: DeploymentObj, waiting: string | undefined): Promise<void> {
+    const replicas = after.spec.replicas ?? 0;
+    if (!before) {
+      await ctx.events.emit(svc, 'Normal', 'Created', `Created Deployment ${after.metadata.name} with ${replicas} instance(s)`);
+    } else if ((before.spec.replicas ?? 0) !== replicas) {
+      await ctx.events.emit(svc, 'Normal', 'Scaled', `Scaled from ${before.spec.replicas ?? 0} to ${replicas} instance(s)`);
+    } else if (before.metadata.generation !== after.metadata.generation) {
+      await ctx.events.emit(svc, 'Normal', 'Updated', `Rolling out a new version of ${after.metadata.name}`);
+    }
+    if (waiting && replicas === 0) await ctx.events.emit(svc, 'Normal', 'WaitingForDependencies', waiting);
+  }
+
+  return controller;
+}

@@ -1,0 +1,21 @@
+import type { ControllerContext } from '../operator/operator.ts';
+import type { Informer } from './runtime/informer.ts';
+import type { DcosService } from '../resources/dcos-service.ts';
+import type { KubeObjectLike } from '../kube/kube-client.ts';
+import { API_VERSION } from '../resources/api-group.ts';
+import { projectPod, type ProjectedPod } from './pod-projection.ts';
+
+// Controllers ask for these by the same target, so the InformerFactory hands them one shared cache.
+
+export function dcosServiceInformer(ctx: ControllerContext): Informer<DcosService & KubeObjectLike> {
+  return ctx.informers.informer<DcosService & KubeObjectLike>({ apiVersion: API_VERSION, kind: 'DcosService', namespace: ctx.config.watchNamespace });
+}
+
+/** Every pod of the cluster (the accounting needs them all), projected to what controllers read. */
+export function podInformer(ctx: ControllerContext): Informer<ProjectedPod> {
+  return ctx.informers.informer<ProjectedPod>({ apiVersion: 'v1', kind: 'Pod' }, projectPod as (p: ProjectedPod) => ProjectedPod);
+}
+
+export function managedInformer<T extends KubeObjectLike>(ctx: ControllerContext, apiVersion: string, kind: string): Informer<T> {
+  return ctx.informers.informer<T>({ apiVersion, kind, namespace: ctx.config.watchNamespace, labelSelector: 'app.kubernetes.io/managed-by=dcos-operator' });
+}
