@@ -2,7 +2,7 @@
  * The DcosCluster status from the ledger's figures: rounded as the DC/OS dashboard showed them,
  * with conditions, and a comparison so the controller writes only when a shown figure changed.
  */
-import type { Condition } from '../resources/conditions.ts';
+import { mergeConditions, type Condition } from '../resources/conditions.ts';
 import type { DcosClusterStatus } from '../resources/dcos-cluster.ts';
 import type { AccountingFigures, AllocationLedger } from './allocation-ledger.ts';
 
@@ -46,12 +46,6 @@ export function formatBytes(bytes: number): string {
   return `${shown} ${BYTE_UNITS[unit]}`;
 }
 
-function setCondition(previous: readonly Condition[] | undefined, next: Omit<Condition, 'lastTransitionTime'>, now: string): Condition {
-  const before = previous?.find((condition) => condition.type === next.type);
-  const lastTransitionTime = before !== undefined && before.status === next.status ? before.lastTransitionTime : now;
-  return { ...next, lastTransitionTime };
-}
-
 function conditionsFor(figures: AccountingFigures, options: ClusterStatusOptions, now: string): Condition[] {
   const previous = options.previous?.conditions;
   const generation = options.observedGeneration === undefined ? {} : { observedGeneration: options.observedGeneration };
@@ -66,7 +60,7 @@ function conditionsFor(figures: AccountingFigures, options: ClusterStatusOptions
     problems.length > 0
       ? { type: 'Degraded', status: 'True' as const, reason: figures.nodes.notReady > 0 ? 'NodesNotReady' : 'ServicesUnhealthy', message: `${problems.join('; ')}.` }
       : { type: 'Degraded', status: 'False' as const, reason: 'AllWell', message: 'Every node is Ready and no service is unhealthy.' };
-  return [setCondition(previous, { ...ready, ...generation }, now), setCondition(previous, { ...degraded, ...generation }, now)];
+  return mergeConditions(previous, [{ ...ready, ...generation }, { ...degraded, ...generation }], now);
 }
 
 /** The status to write, from the ledger's figures at `nowMs`. */

@@ -21,3 +21,16 @@ export const statusBase = {
   observedGeneration: z.number().int().min(0).optional().describe('The .metadata.generation this status was computed from.'),
   conditions: conditionsSchema.optional(),
 };
+
+export type ConditionInput = Omit<Condition, 'lastTransitionTime'>;
+
+/**
+ * The next conditions: each keeps its lastTransitionTime while its status stays the same (reason and
+ * message may change), and gets `now` when the status changes or the condition is new.
+ */
+export function mergeConditions(previous: readonly Condition[] | undefined, next: readonly ConditionInput[], now: string): Condition[] {
+  return next.map((c) => {
+    const before = previous?.find((p) => p.type === c.type);
+    return { ...c, lastTransitionTime: before && before.status === c.status ? before.lastTransitionTime : now };
+  });
+}
