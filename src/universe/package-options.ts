@@ -110,12 +110,34 @@ function describeError(error: ErrorObject): string {
  * message names the option path: `service.cpus: must be >= 0.1`.
  */
 export function validateOptions(config: JsonObject | undefined, options: JsonObject): Result<JsonObject> {
-  if (!config) return ok(options);
+  const problems = optionProblems(config, options);
+  if (!problems.ok) return problems;
+  if (problems.value.length === 0) return ok(options);
+  return fail('OptionsInvalid', problems.value.map((p) => `${p.path}: ${p.message}`).join('; '));
+}
+
+/** An option that breaks config.json: its path (`nginx.cpus`, or `options` for the root) and why. */
+export interface OptionProblem {
+  path: string;
+  message: string;
+}
+
+/** The problems of merged options one by one, for callers that report each field (the admission webhook). */
+export function optionProblems(config: JsonObject | undefined, options: JsonObject): Result<OptionProblem[]> {
+  if (!config) return ok([]);
   const validate = compile(config);
   if (validate instanceof Error) return fail('InvalidPackage', `the package's config.json is not a usable JSON Schema: ${validate.message}`);
-  if (validate(options)) return ok(options);
-  const messages = [...new Set((validate.errors ?? []).map((e) => `${optionPath(e)}: ${describeError(e)}`))];
-  return fail('OptionsInvalid', messages.join('; '));
+  if (validate(options)) return ok([]);
+  const seen = new Set<string>();
+  const problems: OptionProblem[] = [];
+  for (const error of validate.errors ?? []) {
+    const problem = { path: optionPath(error), message: describeError(error) };
+    const key = `${problem.path}: ${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return ok(problems);
 }
 
 /** Defaults, then the user's options over them, then validation: the options a template sees. */

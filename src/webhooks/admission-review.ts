@@ -29,7 +29,7 @@ export interface AdmissionResponse {
   response: {
     uid: string;
     allowed: boolean;
-    status?: { code: number; reason: string; message: string; details?: { causes: Array<{ field: string; message: string; reason: string }> } };
+    status?: { code: number; reason: string; message: string; details?: { kind?: string; name?: string; causes: Array<{ field: string; message: string; reason: string }> } };
     patchType?: 'JSONPatch';
     patch?: string;
     warnings?: string[];
@@ -37,9 +37,17 @@ export interface AdmissionResponse {
 }
 
 const MAX_LISTED = 20;
+const MAX_PATH = 256;
+const MAX_MESSAGE = 512;
+
+/** Messages quote the offending value; a 100 KB value must not come back 40 times over. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} more characters)`;
+}
 
 /** A denial `kubectl apply` prints as: `<kind> "<name>" is invalid: spec.x: expected ..., got ...`. */
-export function deny(uid: string, kind: string, name: string | undefined, problems: FieldProblem[]): AdmissionResponse {
+export function deny(uid: string, kind: string, name: string | undefined, allProblems: FieldProblem[]): AdmissionResponse {
+  const problems = allProblems.map((p) => ({ path: clip(p.path, MAX_PATH), message: clip(p.message, MAX_MESSAGE) }));
   const shown = problems.slice(0, MAX_LISTED).map((p) => `${p.path}: ${p.message}`);
   if (problems.length > MAX_LISTED) shown.push(`... and ${problems.length - MAX_LISTED} more`);
   return {
@@ -51,8 +59,10 @@ export function deny(uid: string, kind: string, name: string | undefined, proble
       status: {
         code: 422,
         reason: 'Invalid',
-        message: `${kind} ${JSON.stringify(name ?? '')} is invalid: ${shown.join('; ')}`,
-        details: { causes: problems.slice(0, MAX_LISTED).map((p) => ({ field: p.path, message: p.message, reason: 'FieldValueInvalid' })) },
+        message: `${kind} ${JSON.stringify(clip(name ?? '', MAX_PATH))} is invalid: ${shown.join('; ')}`,
+        // kind and name as the apiserver's own Invalid errors carry them: with causes, kubectl prints
+        // `The <kind> "<name>" is invalid: <causes>` from details alone (else "The request is invalid").
+        details: { kind, name: clip(name ?? '', MAX_PATH), causes: problems.slice(0, MAX_LISTED).map((p) => ({ field: p.path, message: p.message, reason: 'FieldValueInvalid' })) },
       },
     },
   };

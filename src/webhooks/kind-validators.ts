@@ -12,7 +12,10 @@ interface ObjectLike {
 /** Rules a schema cannot say, per kind, run only once the spec has the schema's shape. */
 export type ExtraRules = (spec: unknown, obj: ObjectLike) => FieldProblem[] | Promise<FieldProblem[]>;
 
-const marathonRules: ExtraRules = (spec, obj) => validateMarathonApp(spec as DcosServiceSpec, { name: obj.metadata?.name });
+const marathonRules: ExtraRules = (spec, obj) => {
+  const name = obj.metadata?.name;
+  return validateMarathonApp(spec as DcosServiceSpec, { name: typeof name === 'string' ? name : undefined });
+};
 
 /**
  * The validation of one kind: its zod schema first (types, required fields, ranges), then its

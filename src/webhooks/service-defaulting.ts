@@ -1,12 +1,14 @@
 import { applyMarathonDefaults } from '../marathon/index.ts';
-import type { DcosServiceSpec } from '../resources/dcos-service.ts';
+import { dcosServiceSpecSchema, type DcosServiceSpec } from '../resources/dcos-service.ts';
 
 /**
  * The JSON Patch that fills Marathon's defaults into a DcosService, so `kubectl get -o yaml` shows
- * what will run. Empty when nothing changes (the object is then admitted untouched).
+ * what will run. Empty when nothing changes (the object is then admitted untouched), and empty for a
+ * spec without the schema's shape: mutation runs before schema validation, so such a spec reaches
+ * this webhook, and validation then refuses it naming the field (defaults would only garble it).
  */
 export function serviceDefaultsPatch(obj: { spec?: unknown }): unknown[] {
-  if (typeof obj.spec !== 'object' || obj.spec === null || Array.isArray(obj.spec)) return [];
+  if (!dcosServiceSpecSchema.safeParse(obj.spec).success) return [];
   const defaulted = applyMarathonDefaults(obj.spec as DcosServiceSpec);
   if (JSON.stringify(defaulted) === JSON.stringify(obj.spec)) return [];
   return [{ op: 'replace', path: '/spec', value: defaulted }];

@@ -64,8 +64,14 @@ export function createWebhookApp(opts: WebhookAppOptions): Express {
     if (!request) return;
     if (request.kind.kind !== 'DcosService' || (request.operation !== 'CREATE' && request.operation !== 'UPDATE')) return send(res, 'mutate', started, allow(request.uid));
     const obj = request.object;
-    const patch = typeof obj === 'object' && obj !== null ? serviceDefaultsPatch(obj as { spec?: unknown }) : [];
-    send(res, 'mutate', started, allow(request.uid, { patch }));
+    try {
+      const patch = typeof obj === 'object' && obj !== null ? serviceDefaultsPatch(obj as { spec?: unknown }) : [];
+      send(res, 'mutate', started, allow(request.uid, { patch }));
+    } catch (err) {
+      // Defaulting is best effort (failurePolicy Ignore): admit unchanged and let validation judge the object.
+      opts.log.error({ err, kind: request.kind.kind }, 'defaulting failed');
+      send(res, 'mutate', started, allow(request.uid, { warnings: [`Marathon defaults not applied: ${err instanceof Error ? err.message : String(err)}`] }));
+    }
   });
 
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {

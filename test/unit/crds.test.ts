@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { renderCrdFiles } from '../../src/resources/crd-files.ts';
 import { toStructural } from '../../src/resources/crd.ts';
@@ -26,5 +27,15 @@ describe('structural schema conversion', () => {
 
   it('keeps a typed map as additionalProperties', () => {
     expect(toStructural({ type: 'object', additionalProperties: { type: 'string' } })).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
+  });
+});
+
+describe('crds/kustomization.yaml', () => {
+  it('lists every CRD file, so `kubectl apply -k crds/` (and deploy/, which takes ../crds) installs them all', () => {
+    const kustomization = load(readFileSync(new URL('kustomization.yaml', crdsDir), 'utf8')) as { kind: string; resources: string[] };
+    expect(kustomization.kind).toBe('Kustomization');
+    const crdFiles = readdirSync(crdsDir).filter((f) => f.startsWith('dcos.dev_') && f.endsWith('.yaml')).sort();
+    expect(crdFiles).toHaveLength(4);
+    expect([...kustomization.resources].sort()).toEqual(crdFiles);
   });
 });

@@ -69,6 +69,7 @@ describe('reflector recovery', () => {
     informer!.on({ onDelete: (o) => deleted.push(o.metadata.name) });
     await expect.poll(() => informer!.store.keys().sort(), { timeout: 5000 }).toEqual(['ns/b', 'ns/c']);
     expect(deleted).toEqual(['a']);
+    await expect.poll(() => requests.length, { timeout: 5000 }).toBeGreaterThanOrEqual(4);
     expect(requests.slice(0, 4)).toEqual(['list rv=', 'watch rv=10', 'list rv=', 'watch rv=20']);
   });
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,23 @@ const kubectlCache = mkdtempSync(join(tmpdir(), 'dcos-kubectl-cache-'));
 export function kubectl(args: string[], input?: string): KubectlResult {
   const res = spawnSync(binaryPath('kubectl'), args, { input, encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfigPath(), KUBECACHEDIR: kubectlCache } });
   return { status: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+}
+
+/**
+ * kubectl without blocking the event loop: needed whenever this test process itself serves what the
+ * apiserver calls back (an in-process Operator's admission webhooks), which spawnSync would starve.
+ */
+export function kubectlAsync(args: string[], input?: string): Promise<KubectlResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binaryPath('kubectl'), args, { env: { ...process.env, KUBECONFIG: kubeconfigPath(), KUBECACHEDIR: kubectlCache } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
 }
 
 /** Retries `check` until it stops throwing, then returns its value; the last error explains a timeout. */

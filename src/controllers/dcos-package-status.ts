@@ -1,0 +1,69 @@
+import { mergeConditions } from '../marathon/service-conditions.ts';
+import type { DcosPackage, DcosPackageStatus, PackageServiceStatus } from '../resources/dcos-package.ts';
+import type { DcosService } from '../resources/dcos-service.ts';
+import type { RenderedDcosPackage } from '../universe/package-render.ts';
+import type { UniverseError } from '../universe/universe-result.ts';
+
+/** Each service the package names, with its app id and health as its DcosService reports them. */
+export function serviceStatuses(names: ReadonlyArray<{ name: string; appId: string }>, lookup: (name: string) => DcosService | undefined): PackageServiceStatus[] {
+  return names.map(({ name, appId }) => {
+    const service = lookup(name);
+    const out: PackageServiceStatus = { name, appId: service?.status?.appId ?? appId };
+    if (service?.status?.health) out.health = service.status.health;
+    return out;
+  });
+}
+
+function servicesSentence(services: readonly PackageServiceStatus[]): string {
+  return services.length === 1 ? `1 service (${services[0]!.name})` : `${services.length} services (${services.map((s) => s.name).join(', ')})`;
+}
+
+/** After every rendered service was applied. */
+export function installedStatus(pkg: DcosPackage, rendered: RenderedDcosPackage, services: PackageServiceStatus[], now: string): DcosPackageStatus {
+  const generation = pkg.metadata.generation;
+  const { pkg: universe, repository } = rendered.resolved;
+  const message = `${universe.name} ${universe.version} from repository ${repository.name}: ${servicesSentence(services)}`;
+  const status: DcosPackageStatus = {
+    observedGeneration: generation,
+    resolvedVersion: universe.version,
+    repository: repository.name,
+    services,
+    conditions: mergeConditions(
+      pkg.status?.conditions,
+      [
+        { type: 'Ready', status: 'True', observedGeneration: generation, reason: 'Installed', message },
+        { type: 'Failed', status: 'False', observedGeneration: generation, reason: 'Installed', message },
+      ],
+      now,
+    ),
+  };
+  if (rendered.preInstallNotes !== undefined) status.preInstallNotes = rendered.preInstallNotes;
+  if (rendered.postInstallNotes !== undefined) status.postInstallNotes = rendered.postInstallNotes;
+  return status;
+}
+
+/**
+ * After a failure: what runs is left as it was, so the status keeps describing it (version,
+ * services, notes) and says why the spec could not be installed.
+ */
+export function failedStatus(pkg: DcosPackage, error: UniverseError, services: PackageServiceStatus[], now: string): DcosPackageStatus {
+  const generation = pkg.metadata.generation;
+  const previous = pkg.status ?? {};
+  const running = services.length > 0 ? `; still running: ${servicesSentence(services)}${previous.resolvedVersion ? ` of version ${previous.resolvedVersion}` : ''}` : '';
+  const status: DcosPackageStatus = {
+    observedGeneration: generation,
+    conditions: mergeConditions(
+      pkg.status?.conditions,
+      [
+        { type: 'Ready', status: 'False', observedGeneration: generation, reason: error.reason, message: error.message + running },
+        { type: 'Failed', status: 'True', observedGeneration: generation, reason: error.reason, message: error.message },
+      ],
+      now,
+    ),
+  };
+  if (services.length > 0) status.services = services;
+  for (const field of ['resolvedVersion', 'repository', 'preInstallNotes', 'postInstallNotes'] as const) {
+    if (services.length > 0 && previous[field] !== undefined) status[field] = previous[field];
+  }
+  return status;
+}
