@@ -18,6 +18,8 @@ const program = new Command('dcos-operator')
   .option('--metrics-port <port>', 'port of /metrics, /healthz, /readyz and the read-only API', (v) => Number(v), defaults.metricsPort)
   .option('--webhook-port <port>', 'HTTPS port of the admission webhooks', (v) => Number(v), defaults.webhookPort)
   .addOption(new Option('--webhooks <mode>', 'service: deploy/ registered them; url: register https://127.0.0.1:<port> while running; off').choices(['service', 'url', 'off']).default(defaults.webhookMode))
+  .option('--default-repository <dir>', "Universe tree served as the DcosPackageRepository `default` ('' turns it off)", defaults.defaultRepositoryDirectory ?? '')
+  .option('--default-image <image>', 'image of Marathon apps that name none', defaults.defaultImage)
   .option('--no-leader-elect', 'run the controllers without taking the Lease (a single replica only)')
   .option('--no-install-crds', 'do not install or update the CRDs at start (deploy/ installs them)')
   .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(process.env.LOG_LEVEL ?? 'info'));
@@ -31,6 +33,8 @@ const opts = program.opts<{
   webhooks: 'service' | 'url' | 'off';
   leaderElect: boolean;
   installCrds: boolean;
+  defaultRepository: string;
+  defaultImage: string;
   logLevel: string;
 }>();
 const log = createLogger(opts.logLevel);
@@ -62,6 +66,8 @@ async function main(): Promise<void> {
       webhookMode: opts.webhooks,
       leaderElect: opts.leaderElect,
       installCrds: opts.installCrds,
+      defaultRepositoryDirectory: opts.defaultRepository || undefined,
+      defaultImage: opts.defaultImage,
     },
     controllerFactories,
   );

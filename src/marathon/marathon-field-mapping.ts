@@ -173,9 +173,20 @@ export interface FieldVisit {
   value: unknown;
 }
 
+/** Keys of the table that have fields below them, computed once: the webhook visits every field of every request. */
+const PARENT_KEYS: ReadonlySet<string> = (() => {
+  const parents = new Set<string>();
+  for (const k of Object.keys(MARATHON_FIELDS)) {
+    // Every prefix ending before a `.` or a `[]` is a parent of k.
+    for (let i = 0; i < k.length; i++) {
+      if (k[i] === '.' || (k[i] === '[' && k[i + 1] === ']')) parents.add(k.slice(0, i));
+    }
+  }
+  return parents;
+})();
+
 function hasChildren(key: string): boolean {
-  for (const k of Object.keys(MARATHON_FIELDS)) if (k.startsWith(`${key}.`) || k.startsWith(`${key}[]`)) return true;
-  return false;
+  return PARENT_KEYS.has(key);
 }
 
 /** Visits every field of an app definition down to the table's depth. */

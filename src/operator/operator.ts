@@ -11,6 +11,8 @@ import { ensureServingCertificate, publishCaBundle, type ServingCertificate } fr
 import { webhookConfigurations, WEBHOOK_CONFIGURATION_NAME } from '../webhooks/webhook-configurations.ts';
 import { WebhookServer } from '../webhooks/webhook-server.ts';
 import { createHealthApp, listen } from './health-server.ts';
+import { pollRepositories } from '../controllers/dcos-package-repository-poller.ts';
+import { packageOptionsRule } from '../controllers/dcos-package-options-rule.ts';
 import { installCrds } from './install-crds.ts';
 import { LeaderElector } from './leader-election.ts';
 import { registry, webhookDuration } from './metrics.ts';
@@ -47,6 +49,7 @@ export class Operator {
   private webhookServer?: WebhookServer;
   private elector?: LeaderElector;
   private certTimer?: NodeJS.Timeout;
+  private stopRepositoryPoller?: () => void;
   private synced = false;
   private webhooksUp = false;
   private stopping = false;
@@ -120,7 +123,10 @@ export class Operator {
     const local = this.config.webhookMode === 'url';
     if (local) await this.ensureNamespace(this.config.namespace);
     const cert = await this.servingCertificate();
-    const validators = kindValidators();
+    // Webhooks run on every replica, before and without leadership: they read the repositories themselves.
+    const repositories = pollRepositories(this.client, this.log.child({ component: 'webhook-repositories' }));
+    this.stopRepositoryPoller = repositories.stop;
+    const validators = kindValidators({ DcosPackage: [packageOptionsRule(repositories.catalog)] });
     const app = createWebhookApp({
       validators,
       log: this.log.child({ component: 'webhooks' }),
@@ -186,6 +192,7 @@ export class Operator {
     this.stopping = true;
     this.log.info('stopping: finishing in-flight work');
     if (this.certTimer) clearInterval(this.certTimer);
+    this.stopRepositoryPoller?.();
     await Promise.all(this.controllers.map((c) => c.stop()));
     this.informers.stopAll();
     await this.elector?.release();

@@ -17,6 +17,22 @@ const marathonRules: ExtraRules = (spec, obj) => {
   return validateMarathonApp(spec as DcosServiceSpec, { name: typeof name === 'string' ? name : undefined });
 };
 
+/** No DC/OS definition comes near this; far deeper ones would exhaust the stack of recursive rules. */
+export const MAX_SPEC_DEPTH = 64;
+
+/** The path where a value first nests deeper than `limit`, found without recursion. */
+export function tooDeepAt(value: unknown, prefix: string, limit = MAX_SPEC_DEPTH): string | undefined {
+  const stack: Array<[unknown, string, number]> = [[value, prefix, 0]];
+  while (stack.length > 0) {
+    const [v, path, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return path;
+    if (Array.isArray(v)) v.forEach((item, i) => stack.push([item, `${path}[${i}]`, depth + 1]));
+    else for (const [k, item] of Object.entries(v)) stack.push([item, `${path}.${k}`, depth + 1]);
+  }
+  return undefined;
+}
+
 /**
  * The validation of one kind: its zod schema first (types, required fields, ranges), then its
  * own rules. Both speak in field paths from the object's root (`spec.cpus`).
@@ -38,6 +54,9 @@ export class KindValidator {
     if (o.spec === undefined) return [{ path: 'spec', message: 'expected an object, got nothing' }];
     const parsed = this.schema.safeParse(o.spec);
     if (!parsed.success) return zodProblems('spec', parsed.error);
+    // Schemaless fields (env values, checks) may hold anything; keep the recursive rules off absurd depths.
+    const deep = tooDeepAt(o.spec, 'spec');
+    if (deep !== undefined) return [{ path: deep.slice(0, 256), message: `expected at most ${MAX_SPEC_DEPTH} levels of nesting in spec` }];
     const problems: FieldProblem[] = [];
     for (const rule of this.rules) problems.push(...(await rule(parsed.data, o)));
     return problems;

@@ -54,6 +54,8 @@ describe('the operator with only the rights deploy/ gives its ServiceAccount', (
 
   beforeAll(async () => {
     await ensureCrds(admin);
+    // Start from no dcos-system at all: whatever made one before (an `npm start`, another file) goes.
+    await admin.delete('v1', 'Namespace', DEPLOY_NAMESPACE);
     await waitForNamespaceGone(admin, DEPLOY_NAMESPACE);
     const docs = renderDeploy();
     const rbac = docs.filter((d) => RBAC_KINDS.has(d.kind!));

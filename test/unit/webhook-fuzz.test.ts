@@ -371,9 +371,11 @@ describe('the admission webhook app under malformed input', () => {
         if (endpoint === '/mutate/dcosservices') return expectAdmitted(a, uid);
         if (expected === 'answered') return expectReview(a, uid);
         expectDenial(a, uid);
-        // A value thousands of levels deep may exhaust a rule's stack: still denied, then at <root>.
         const fields: string[] = a.json.response.status.details.causes.map((c: { field: string }) => c.field);
-        expect(fields.some((f) => f.startsWith(expected.field)) || fields.every((f) => f === '<root>'), fields.join(', ')).toBe(true);
+        // JSON nesting is refused at its own path; thousands of nested regex groups inside one string
+        // may still exhaust the regex reader's stack: denied all the same, then at <root>.
+        const named = fields.some((f) => f.startsWith(expected.field));
+        expect(placement === 'likeGroups' ? named || fields.every((f) => f === '<root>') : named, fields.join(', ')).toBe(true);
       }),
       { numRuns: RUNS.deepNesting },
     );
