@@ -3,6 +3,11 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 /** The operator's own registry: what /metrics serves. */
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'dcos_operator_' });
+// prom-client names three of its gauges *_total, which Prometheus reserves for counters (promtool
+// check metrics refuses them); nodejs_active_resources, by type, says the same.
+for (const name of ['active_handles', 'active_requests', 'active_resources']) {
+  registry.removeSingleMetric(`dcos_operator_nodejs_${name}_total`);
+}
 
 export const reconcileTotal = new Counter({
   name: 'dcos_operator_reconcile_total',

@@ -37,6 +37,7 @@ const ajv = new AjvDraft04.default({
   // Upstream config.json files use formats (uri, ...) Cosmos never enforced; ignoring them matches it.
   validateFormats: false,
   logger: false,
+  code: { optimize: false },
 });
 const compiled = new WeakMap<JsonObject, ValidateFunction | Error>();
 

@@ -1,0 +1,329 @@
+// npm run bench (or alone: node bench/dcos-service-scale.ts): DcosServices at scale on a real local
+// control plane of its own (issue 3, "npm run bench" a, b, c).
+//   (a) BENCH_SERVICES (1000) small DcosServices created by a client at BENCH_CONCURRENCY (32): the
+//       time until all their Deployments and Services exist (seen by watches), against the time a
+//       bare client takes to create the same Deployments and Services (translateService's output)
+//       at the same concurrency, in the same run. Goal: operator / bare <= 1.2.
+//   (b) create one DcosService -> its Deployment seen by a watch, BENCH_SAMPLES (100) times one
+//       after the other: p50 and p99 (goals 50 ms and 250 ms).
+//   (c) the operator's RSS and heap before (with 20 warm-up services) and with all of them and their
+//       pods (Running on kwok nodes) cached: per-service figures.
+// Each phase stops at BENCH_PHASE_TIMEOUT_S (600) and the table says how far it got.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Watch } from '@kubernetes/client-node';
+
+const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_S ?? 600) * 1000;
+const CLUSTER_DIR = process.env.BENCH_SERVICES_CLUSTER_DIR ?? '/tmp/dcos-bench-services';
+const PORT_BASE = Number(process.env.BENCH_SERVICES_PORT_BASE ?? 33400);
+/** kwok nodes take 110 pods each: room for the operator's pods, the bare client's and the samples'. */
+const NODES = Number(process.env.BENCH_SERVICES_NODES ?? Math.ceil((2 * SERVICES + SAMPLES + 20) / 100) + 1);
+
+const NS = 'bench-services';
+const BARE_NS = 'bench-bare';
+const OPERATOR_NS = 'bench-operator';
+const WARMUP_NS = 'bench-warmup';
+/** Services the operator handles before the "before" memory figure, so JIT and first-use allocations are not counted per service. */
+const WARMUP = 20;
+const GOALS = { ratio: 1.2, p50: 50, p99: 250 };
+
+type Obj = import('../src/kube/kube-client.ts').KubeObjectLike;
+type Client = import('../src/kube/kube-client.ts').KubeClient;
+type DcosService = import('../src/resources/dcos-service.ts').DcosService;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+class PhaseTimeout extends Error {}
+
+/** SIGTERM, then SIGKILL if it has not gone within 15 s. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await gone;
+  clearTimeout(timer);
+}
+
+/** A small Marathon app: one instance, 0.01 CPU, 16 MiB, one port (so it gets a Service). */
+function dcosService(name: string, namespace: string): DcosService & Obj {
+  return {
+    apiVersion: 'dcos.dev/v1alpha1',
+    kind: 'DcosService',
+    metadata: { name, namespace },
+    spec: { cmd: 'sleep 3600', instances: 1, cpus: 0.01, mem: 16, portDefinitions: [{ port: 0, name: 'http' }] },
+  } as DcosService & Obj;
+}
+
+async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let i = next++; i < count; i = next++) await task(i);
+  }));
+}
+
+/**
+ * When each object of one kind in one namespace was first seen: a list, then a watch from the list's
+ * resourceVersion (restarted the same way if it ends), so nothing is missed and the time is the
+ * moment the apiserver told a watcher, as a controller would learn it.
+ */
+class Sightings {
+  readonly seen = new Map<string, number>();
+  private waiters: Array<{ check: () => boolean; resolve: () => void }> = [];
+  private abort?: AbortController;
+  private stopped = false;
+  private readonly client: Client;
+  private readonly apiVersion: string;
+  private readonly kind: string;
+  private readonly plural: string;
+  private readonly namespace: string;
+  constructor(client: Client, apiVersion: string, kind: string, plural: string, namespace: string) {
+    this.client = client;
+    this.apiVersion = apiVersion;
+    this.kind = kind;
+    this.plural = plural;
+    this.namespace = namespace;
+  }
+
+  async start(): Promise<void> {
+    const list = await this.client.list<Obj>(this.apiVersion, this.kind, { namespace: this.namespace });
+    const now = performance.now();
+    for (const o of list.items) if (!this.seen.has(o.metadata.name)) this.seen.set(o.metadata.name, now);
+    this.notify();
+    const base = this.apiVersion.includes('/') ? `/apis/${this.apiVersion}` : `/api/${this.apiVersion}`;
+    this.abort = await new Watch(this.client.config).watch(
+      `${base}/namespaces/${this.namespace}/${this.plural}`,
+      { resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true },
+      (type, obj: Obj) => {
+        if (type === 'ADDED' || type === 'MODIFIED') {
+          if (!this.seen.has(obj.metadata.name)) {
+            this.seen.set(obj.metadata.name, performance.now());
+            this.notify();
+          }
+        }
+      },
+      () => {
+        if (!this.stopped) void sleep(100).then(() => (this.stopped ? undefined : this.start()));
+      },
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort?.abort();
+  }
+
+  private notify(): void {
+    for (const w of this.waiters.splice(0)) {
+      if (w.check()) w.resolve();
+      else this.waiters.push(w);
+    }
+  }
+
+  /** Resolves once check() holds (checked on every sighting); rejects with PhaseTimeout at the deadline. */
+  until(check: () => boolean, deadline: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (check()) return resolve();
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.resolve !== done);
+        reject(new PhaseTimeout());
+      }, Math.max(0, deadline - performance.now()));
+      const done = () => (clearTimeout(timer), resolve());
+      this.waiters.push({ check, resolve: done });
+    });
+  }
+}
+
+async function operatorMemory(port: number, pid: number): Promise<{ heap: number; rss: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const heap = Number(/^dcos_operator_nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1] ?? NaN);
+  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+  return { heap, rss };
+}
+
+/** Five samples a second apart: the smallest heap (closest to what is live after a GC) and the last RSS. */
+async function settledMemory(port: number, pid: number): Promise<{ heap: number; rss: number }> {
+  let heap = Infinity;
+  let rss = NaN;
+  for (let i = 0; i < 5; i++) {
+    if (i > 0) await sleep(1000);
+    const m = await operatorMemory(port, pid);
+    heap = Math.min(heap, m.heap);
+    rss = m.rss;
+  }
+  return { heap, rss };
+}
+
+/** Until every DcosService in NS shows its task running (the pods are then cached and counted), or the deadline. */
+async function untilAllRunning(client: Client, expected: number, deadline: number): Promise<number> {
+  for (;;) {
+    const list = await client.list<Obj & { status?: { tasksRunning?: number } }>('dcos.dev/v1alpha1', 'DcosService', { namespace: NS });
+    const running = list.items.filter((s) => (s.status?.tasksRunning ?? 0) >= 1).length;
+    if (running >= expected || performance.now() > deadline) return running;
+    await sleep(2000);
+  }
+}
+
+export async function run(): Promise<void> {
+  // Set here, not at import: `npm run bench` runs several benches in one process, each on its own cluster.
+  const saved = { dir: process.env.DCOS_CLUSTER_DIR, port: process.env.DCOS_CLUSTER_PORT_BASE, nodes: process.env.DCOS_CLUSTER_NODES };
+  process.env.DCOS_CLUSTER_DIR = CLUSTER_DIR;
+  process.env.DCOS_CLUSTER_PORT_BASE = String(PORT_BASE);
+  process.env.DCOS_CLUSTER_NODES = String(NODES);
+  const { clusterUp, clusterDown } = await import('../src/cluster/local-cluster.ts');
+  const { KubeClient } = await import('../src/kube/kube-client.ts');
+  const { translateService } = await import('../src/marathon/index.ts');
+  const { defaultOperatorConfig } = await import('../src/operator/operator-config.ts');
+
+  console.log(`\n== DcosServices at scale on the local control plane: ${SERVICES} services, client concurrency ${CONCURRENCY}, ${NODES} kwok nodes ==`);
+  let operator: ChildProcess | undefined;
+  const watches: Sightings[] = [];
+  const rows: string[] = [];
+  const notes: string[] = [];
+  try {
+    const t0 = performance.now();
+    const report = await clusterUp(() => undefined);
+    console.log(`cluster up in ${seconds(performance.now() - t0)} (${report.nodes} nodes Ready)`);
+    const client = KubeClient.fromFile(report.kubeconfig);
+    for (const ns of [NS, BARE_NS, OPERATOR_NS, WARMUP_NS]) await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as Obj).catch(() => undefined);
+
+    const metricsPort = PORT_BASE + 90;
+    operator = spawn(process.execPath, ['src/main.ts', '--kubeconfig', report.kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--metrics-port', String(metricsPort), '--namespace', OPERATOR_NS, '--default-repository', '', '--log-level', 'warn'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const exited = new Promise<never>((_, reject) => operator!.once('exit', (code) => reject(new Error(`the operator exited (${code})`))));
+    exited.catch(() => undefined);
+    // The operator installs the CRDs and, once its caches are synced, creates DcosCluster default.
+    for (let i = 0; ; i++) {
+      const c = await client.getOrUndefined<Obj>('dcos.dev/v1alpha1', 'DcosCluster', 'default').catch(() => undefined);
+      if (c) break;
+      if (i > 600 || operator.exitCode !== null) throw new Error('the operator did not publish DcosCluster default within 120 s');
+      await sleep(200);
+    }
+    // A few services first (left in place), so the baseline has the code paths warm.
+    await inParallel(WARMUP, 8, (i) => client.create(dcosService(`warmup-${i}`, WARMUP_NS)));
+    for (let i = 0; ; i++) {
+      const list = await client.list<Obj & { status?: { tasksRunning?: number } }>('dcos.dev/v1alpha1', 'DcosService', { namespace: WARMUP_NS });
+      if (list.items.filter((s) => (s.status?.tasksRunning ?? 0) >= 1).length >= WARMUP) break;
+      if (i > 120) throw new Error(`the ${WARMUP} warm-up services did not run within 60 s`);
+      await sleep(500);
+    }
+    await sleep(3000);
+    const before = await settledMemory(metricsPort, operator.pid!);
+
+    // (a) through the operator.
+    const deployments = new Sightings(client, 'apps/v1', 'Deployment', 'deployments', NS);
+    const services = new Sightings(client, 'v1', 'Service', 'services', NS);
+    watches.push(deployments, services);
+    await Promise.all([deployments.start(), services.start()]);
+    const names = Array.from({ length: SERVICES }, (_, i) => `app-${i}`);
+    const ta = performance.now();
+    const deadlineA = ta + PHASE_TIMEOUT_MS;
+    let createdA = 0;
+    const creating = inParallel(SERVICES, CONCURRENCY, async (i) => {
+      if (performance.now() > deadlineA) return;
+      await client.create(dcosService(names[i]!, NS));
+      createdA++;
+    });
+    await creating;
+    const createMs = performance.now() - ta;
+    const all = () => deployments.seen.size >= SERVICES && services.seen.size >= SERVICES;
+    let operatorMs: number | undefined;
+    try {
+      await Promise.race([Promise.all([deployments.until(all, deadlineA), services.until(all, deadlineA)]), exited]);
+      operatorMs = Math.max(...names.map((n) => Math.max(deployments.seen.get(n)!, services.seen.get(n)!))) - ta;
+    } catch (err) {
+      if (!(err instanceof PhaseTimeout)) throw err;
+      notes.push(`(a) stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit: ${createdA} DcosServices created, ${deployments.seen.size} Deployments and ${services.seen.size} Services seen`);
+    }
+    console.log(`(a) operator: ${createdA} DcosServices created in ${seconds(createMs)}; all Deployments and Services seen ${operatorMs !== undefined ? `after ${seconds(operatorMs)}` : 'NOT in time'}`);
+
+    // (c) with every service's pod Running and cached (status written), then (b) on top.
+    const running = await untilAllRunning(client, SERVICES, performance.now() + PHASE_TIMEOUT_MS);
+    if (running < SERVICES) notes.push(`(c) only ${running} of ${SERVICES} DcosServices showed their task running within ${PHASE_TIMEOUT_MS / 1000} s`);
+    await sleep(3000);
+    const after = await settledMemory(metricsPort, operator.pid!);
+
+    // (b) one at a time: create -> the Deployment on the watch.
+    const latencies: number[] = [];
+    const deadlineB = performance.now() + PHASE_TIMEOUT_MS;
+    try {
+      for (let s = 0; s < SAMPLES; s++) {
+        const name = `latency-${s}`;
+        const start = performance.now();
+        await client.create(dcosService(name, NS));
+        await Promise.race([deployments.until(() => deployments.seen.has(name), deadlineB), exited]);
+        latencies.push(deployments.seen.get(name)! - start);
+      }
+    } catch (err) {
+      if (!(err instanceof PhaseTimeout)) throw err;
+      notes.push(`(b) stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit after ${latencies.length} samples`);
+    }
+
+    // The operator goes before the bare client runs, so it neither competes for the CPU nor caches those objects.
+    await stopProcess(operator);
+    operator = undefined;
+    await sleep(3000);
+
+    // (a) the bare client: the same Deployments and Services, translateService's output, created directly.
+    const defaultImage = defaultOperatorConfig().defaultImage;
+    const bareObjects: Obj[][] = names.map((name, i) => {
+      const t = translateService({ ...dcosService(name, BARE_NS), metadata: { name, namespace: BARE_NS, uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` } }, { defaultImage });
+      if (!t.ok || !t.service) throw new Error(`${name} did not translate to a Deployment and a Service: ${JSON.stringify(t)}`);
+      // No owner: the DcosService does not exist here, and the garbage collector would delete orphans of a missing owner.
+      const strip = (o: { metadata: object }) => ({ ...o, metadata: { ...o.metadata, ownerReferences: undefined } }) as unknown as Obj;
+      return [strip(t.deployment), strip(t.service)];
+    });
+    const tb = performance.now();
+    const deadlineBare = tb + PHASE_TIMEOUT_MS;
+    let createdBare = 0;
+    await inParallel(SERVICES, CONCURRENCY, async (i) => {
+      if (performance.now() > deadlineBare) return;
+      // Deployment then Service, as the operator applies them.
+      for (const o of bareObjects[i]!) await client.create(o);
+      createdBare++;
+    });
+    const bareMs = performance.now() - tb;
+    if (createdBare < SERVICES) notes.push(`(a) bare client stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit after ${createdBare} Deployment+Service pairs`);
+    console.log(`(a) bare client: ${createdBare} Deployments + ${createdBare} Services created in ${seconds(bareMs)}`);
+
+    latencies.sort((x, y) => x - y);
+    const perServiceHeap = (after.heap - before.heap) / SERVICES;
+    const perServiceRss = (after.rss - before.rss) / SERVICES;
+    rows.push(`| (a) ${SERVICES} DcosServices -> all Deployments + Services exist (operator) | ${operatorMs !== undefined ? seconds(operatorMs) : 'not reached'} | | |`);
+    rows.push(`| (a) the same ${SERVICES} Deployments + ${SERVICES} Services by a bare client (concurrency ${CONCURRENCY}) | ${seconds(bareMs)} | | |`);
+    if (operatorMs !== undefined) rows.push(`| (a) operator / bare | ${(operatorMs / bareMs).toFixed(2)} | <= ${GOALS.ratio} | ${(operatorMs / bareMs / GOALS.ratio).toFixed(2)} |`);
+    if (latencies.length > 0) {
+      const p50 = percentile(latencies, 50);
+      const p99 = percentile(latencies, 99);
+      rows.push(`| (b) create DcosService -> Deployment seen, p50 (${latencies.length} samples, ${SERVICES} services present) | ${p50.toFixed(0)} ms | <= ${GOALS.p50} ms | ${(p50 / GOALS.p50).toFixed(2)} |`);
+      rows.push(`| (b) create DcosService -> Deployment seen, p99 | ${p99.toFixed(0)} ms | <= ${GOALS.p99} ms | ${(p99 / GOALS.p99).toFixed(2)} |`);
+      rows.push(`| (b) max | ${latencies.at(-1)!.toFixed(0)} ms | | |`);
+    }
+    rows.push(`| (c) operator RSS, before (${WARMUP} warm-up services) -> with ${SERVICES} more services and ${running} running pods cached | ${mib(before.rss)} -> ${mib(after.rss)} | | |`);
+    rows.push(`| (c) operator heap used, before -> after | ${mib(before.heap)} -> ${mib(after.heap)} | | |`);
+    rows.push(`| (c) RSS per service (DcosService + Deployment + Service + pod cached, status written) | ${(perServiceRss / 1024).toFixed(1)} KiB | | |`);
+    rows.push(`| (c) heap per service | ${(perServiceHeap / 1024).toFixed(1)} KiB | | |`);
+    console.log('| figure | value | goal | ratio to goal |');
+    console.log('|---|---|---|---|');
+    for (const r of rows) console.log(r);
+    for (const n of notes) console.log(`note: ${n}`);
+  } finally {
+    for (const w of watches) w.stop();
+    if (operator) await stopProcess(operator);
+    await clusterDown({ purge: true });
+    for (const [key, value] of [['DCOS_CLUSTER_DIR', saved.dir], ['DCOS_CLUSTER_PORT_BASE', saved.port], ['DCOS_CLUSTER_NODES', saved.nodes]] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+if (import.meta.main) await run();
