@@ -20,7 +20,7 @@ import { renderPackage } from '../src/universe/package-render.ts';
 import type { UniversePackage } from '../src/universe/universe-package.ts';
 import type { JsonObject } from '../src/universe/universe-result.ts';
 import { readUniverseTree } from '../src/universe/universe-tree.ts';
-import { optionsAUserMustGive } from '../test/integration/support/universe-required-options.ts';
+import { optionsAUserMustGive } from '../test/support/universe-required-options.ts';
 
 const GOAL_PACKAGES = 180;
 const GOAL_MS = 1000;

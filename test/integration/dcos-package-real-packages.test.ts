@@ -9,7 +9,7 @@ import { defaultsFromConfig } from '../../src/universe/package-options.ts';
 import { renderPackage } from '../../src/universe/package-render.ts';
 import { readUniverseTree } from '../../src/universe/universe-tree.ts';
 import { createTestNamespace, ensureCrds, kubeClient } from './support/cluster.ts';
-import { optionsAUserMustGive } from './support/universe-required-options.ts';
+import { optionsAUserMustGive } from '../support/universe-required-options.ts';
 
 const treeDir = process.env.DCOS_UNIVERSE_DIR ?? fileURLToPath(new URL('../../../shared/fixtures/universe/repo/packages/', import.meta.url));
 

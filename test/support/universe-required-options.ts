@@ -1,10 +1,9 @@
-import { isJsonObject, type JsonObject, type JsonValue } from '../../../src/universe/universe-result.ts';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../src/universe/universe-result.ts';
 
 /**
  * Some packages cannot install with defaults alone (a licence to accept, a password of at least
  * N characters, a required address): in DC/OS the user had to give options. This fills such
  * string options from their own schema (a literal pattern, or enough characters), nothing else.
- * The same rule as the unit test of real packages, which keeps its copy private.
  */
 export function optionsAUserMustGive(schema: JsonValue, defaults: JsonValue): JsonObject {
   const out: JsonObject = {};
