@@ -19,6 +19,7 @@ const program = new Command('dcos-operator')
   .option('--webhook-port <port>', 'HTTPS port of the admission webhooks', (v) => Number(v), defaults.webhookPort)
   .addOption(new Option('--webhooks <mode>', 'service: deploy/ registered them; url: register https://127.0.0.1:<port> while running; off').choices(['service', 'url', 'off']).default(defaults.webhookMode))
   .option('--default-repository <dir>', "Universe tree served as the DcosPackageRepository `default` ('' turns it off)", defaults.defaultRepositoryDirectory ?? '')
+  .option('--workers <n>', 'reconciles run at once per controller (they mostly wait on the apiserver)', (v) => Number(v), defaults.workers)
   .option('--default-image <image>', 'image of Marathon apps that name none', defaults.defaultImage)
   .option('--no-leader-elect', 'run the controllers without taking the Lease (a single replica only)')
   .option('--no-install-crds', 'do not install or update the CRDs at start (deploy/ installs them)')
@@ -35,6 +36,7 @@ const opts = program.opts<{
   installCrds: boolean;
   defaultRepository: string;
   defaultImage: string;
+  workers: number;
   logLevel: string;
 }>();
 const log = createLogger(opts.logLevel);
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
       installCrds: opts.installCrds,
       defaultRepositoryDirectory: opts.defaultRepository || undefined,
       defaultImage: opts.defaultImage,
+      workers: opts.workers,
     },
     controllerFactories,
   );

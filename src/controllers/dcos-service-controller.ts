@@ -22,6 +22,24 @@ export const DCOS_SERVICE_CONTROLLER = 'dcosservice';
 type Svc = DcosService & KubeObjectLike;
 type DeploymentObj = Deployment & KubeObjectLike;
 
+/** What the controller reads of its Deployments: who owns them, their generation, replicas and status; not the pod template. */
+function projectDeployment(d: DeploymentObj): DeploymentObj {
+  return { ...projectMetadata(d), spec: { replicas: d.spec?.replicas } as DeploymentObj['spec'], status: d.status } as DeploymentObj;
+}
+
+function projectMetadata<T extends KubeObjectLike>(o: T): T {
+  const m = o.metadata;
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, generation: m.generation, labels: m.labels, annotations: m.annotations, ownerReferences: m.ownerReferences },
+  } as T;
+}
+
+function sameMetadata(a: KubeObjectLike, b: KubeObjectLike): boolean {
+  return JSON.stringify([a.metadata.labels, a.metadata.annotations]) === JSON.stringify([b.metadata.labels, b.metadata.annotations]);
+}
+
 const ownerKey = (obj: KubeObjectLike): string | undefined => {
   const owner = obj.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'DcosService');
   return owner ? `${obj.metadata.namespace}/${owner.name}` : undefined;
@@ -35,8 +53,8 @@ const ownerKey = (obj: KubeObjectLike): string | undefined => {
  */
 export function dcosServiceController(ctx: ControllerContext): Controller {
   const services = dcosServiceInformer(ctx);
-  const deployments = managedInformer<DeploymentObj>(ctx, 'apps/v1', 'Deployment');
-  const k8sServices = managedInformer<KubeObjectLike>(ctx, 'v1', 'Service');
+  const deployments = managedInformer<DeploymentObj>(ctx, 'apps/v1', 'Deployment', projectDeployment);
+  const k8sServices = managedInformer<KubeObjectLike>(ctx, 'v1', 'Service', projectMetadata);
   const pods = podInformer(ctx);
   const log = ctx.log.child({ controller: DCOS_SERVICE_CONTROLLER });
 
@@ -47,36 +65,54 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
     return svc ? `${p.metadata.namespace}/${svc}` : undefined;
   };
 
+  // Keys whose children must be applied again; the rest (pod changes, status-only changes) only
+  // need their status recomputed, which saves three API calls per pod event.
+  const needsApply = new Set<string>();
   const controller = new Controller(DCOS_SERVICE_CONTROLLER, reconcile, ctx.log, {
     workers: ctx.config.workers,
     resyncMs: ctx.config.resyncSeconds * 1000,
-    keys: () => services.store.keys(),
+    keys: () => {
+      const keys = services.store.keys();
+      for (const k of keys) needsApply.add(k);
+      return keys;
+    },
   });
+  const enqueueApply = (key: string) => {
+    needsApply.add(key);
+    controller.enqueue(key);
+  };
 
   /** Dependents wait on a dependency's status: look at them again when it changes. */
   const enqueueDependents = (svc: Svc) => {
     const id = svc.status?.appId ?? appIdOf(svc);
     for (const other of services.store.list()) {
       if (other.metadata.namespace !== svc.metadata.namespace || !other.spec.dependencies?.length) continue;
-      if (resolveDependencies(appIdOf(other), other.spec.dependencies).includes(id)) controller.enqueue(objectKey(other));
+      if (resolveDependencies(appIdOf(other), other.spec.dependencies).includes(id)) enqueueApply(objectKey(other));
     }
   };
 
   services.on({
-    onAdd: (s) => controller.enqueue(objectKey(s)),
+    onAdd: (s) => enqueueApply(objectKey(s)),
     onUpdate: (old, s) => {
       // Our own status writes come back as updates: only spec, metadata that matters, or deletion is work.
       const specChanged = old.metadata.generation !== s.metadata.generation;
       const annotationsChanged = JSON.stringify(old.metadata.annotations) !== JSON.stringify(s.metadata.annotations);
-      if (specChanged || annotationsChanged || s.metadata.deletionTimestamp) controller.enqueue(objectKey(s));
+      if (specChanged || annotationsChanged || s.metadata.deletionTimestamp) enqueueApply(objectKey(s));
       if (JSON.stringify(old.status) !== JSON.stringify(s.status)) enqueueDependents(s);
     },
     onDelete: (s) => enqueueDependents(s),
   });
-  const byOwner = { onAdd: (o: KubeObjectLike) => enqueueOwner(o), onUpdate: (_: KubeObjectLike, o: KubeObjectLike) => enqueueOwner(o), onDelete: (o: KubeObjectLike) => enqueueOwner(o) };
-  const enqueueOwner = (o: KubeObjectLike) => {
+  /** A child changed: its spec or metadata (someone edited what we own, or deleted it) means apply; status only means look. */
+  const byOwner = {
+    onAdd: (o: KubeObjectLike) => enqueueOwner(o, false),
+    onUpdate: (old: KubeObjectLike, o: KubeObjectLike) => enqueueOwner(o, old.metadata.generation !== o.metadata.generation || !sameMetadata(old, o)),
+    onDelete: (o: KubeObjectLike) => enqueueOwner(o, true),
+  };
+  const enqueueOwner = (o: KubeObjectLike, apply: boolean) => {
     const key = ownerKey(o);
-    if (key) controller.enqueue(key);
+    if (!key) return;
+    if (apply) enqueueApply(key);
+    else controller.enqueue(key);
   };
   deployments.on(byOwner);
   k8sServices.on(byOwner);
@@ -124,16 +160,29 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
 
     const result = translateService(svc, { defaultImage: ctx.config.defaultImage, holdForDependencies: gate?.hold });
     let deployment: DeploymentObj | undefined = existing;
+    const apply = needsApply.delete(key) || !existing || (result.ok && (existing.spec.replicas ?? 0) !== result.deployment.spec.replicas);
     if (!result.ok) {
       const summary = result.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
       await ctx.events.emit(svc, 'Warning', 'InvalidSpec', summary);
       log.warn({ key, errors: result.errors }, 'app definition cannot be translated; running tasks left as they are');
-    } else {
-      for (const claim of result.persistentVolumeClaims ?? []) await ctx.client.apply(claim as unknown as KubeObjectLike);
-      deployment = (await ctx.client.apply(result.deployment as unknown as DeploymentObj)) as DeploymentObj;
-      if (result.service) await ctx.client.apply(result.service as unknown as KubeObjectLike);
-      else if (k8sServices.store.get(key)) await ctx.client.delete('v1', 'Service', name, ns);
-      await announce(svc, existing, deployment, gate?.message);
+    } else if (apply) {
+      try {
+        // Claims first: a Deployment whose claims do not exist yet would start pods that cannot mount them.
+        await Promise.all((result.persistentVolumeClaims ?? []).map((claim) => ctx.client.apply(claim as unknown as KubeObjectLike)));
+        const [applied] = await Promise.all([
+          ctx.client.apply(result.deployment as unknown as DeploymentObj),
+          result.service
+            ? ctx.client.apply(result.service as unknown as KubeObjectLike)
+            : k8sServices.store.get(key)
+              ? ctx.client.delete('v1', 'Service', name, ns)
+              : undefined,
+        ]);
+        deployment = applied as DeploymentObj;
+      } catch (err) {
+        needsApply.add(key);
+        throw err;
+      }
+      announce(svc, existing, deployment, gate?.message);
       for (const notice of result.notices) log.debug({ key, path: notice.path }, notice.message);
     }
 
@@ -151,17 +200,20 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
     }
   }
 
-  /** Events for what a user wants to see in `kubectl describe dsvc`: created, scaled, updated, waiting. */
-  async function announce(svc: Svc, before: DeploymentObj | undefined, after: DeploymentObj, waiting: string | undefined): Promise<void> {
+  /**
+   * Events for what a user wants to see in `kubectl describe dsvc`: created, scaled, updated, waiting.
+   * Not awaited: an event is news, not state, and the reconcile need not wait for it.
+   */
+  function announce(svc: Svc, before: DeploymentObj | undefined, after: DeploymentObj, waiting: string | undefined): void {
     const replicas = after.spec.replicas ?? 0;
     if (!before) {
-      await ctx.events.emit(svc, 'Normal', 'Created', `Created Deployment ${after.metadata.name} with ${replicas} instance(s)`);
+      void ctx.events.emit(svc, 'Normal', 'Created', `Created Deployment ${after.metadata.name} with ${replicas} instance(s)`);
     } else if ((before.spec.replicas ?? 0) !== replicas) {
-      await ctx.events.emit(svc, 'Normal', 'Scaled', `Scaled from ${before.spec.replicas ?? 0} to ${replicas} instance(s)`);
+      void ctx.events.emit(svc, 'Normal', 'Scaled', `Scaled from ${before.spec.replicas ?? 0} to ${replicas} instance(s)`);
     } else if (before.metadata.generation !== after.metadata.generation) {
-      await ctx.events.emit(svc, 'Normal', 'Updated', `Rolling out a new version of ${after.metadata.name}`);
+      void ctx.events.emit(svc, 'Normal', 'Updated', `Rolling out a new version of ${after.metadata.name}`);
     }
-    if (waiting && replicas === 0) await ctx.events.emit(svc, 'Normal', 'WaitingForDependencies', waiting);
+    if (waiting && replicas === 0) void ctx.events.emit(svc, 'Normal', 'WaitingForDependencies', waiting);
   }
 
   return controller;

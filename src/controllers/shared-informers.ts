@@ -16,6 +16,6 @@ export function podInformer(ctx: ControllerContext): Informer<ProjectedPod> {
   return ctx.informers.informer<ProjectedPod>({ apiVersion: 'v1', kind: 'Pod' }, projectPod as (p: ProjectedPod) => ProjectedPod);
 }
 
-export function managedInformer<T extends KubeObjectLike>(ctx: ControllerContext, apiVersion: string, kind: string): Informer<T> {
-  return ctx.informers.informer<T>({ apiVersion, kind, namespace: ctx.config.watchNamespace, labelSelector: 'app.kubernetes.io/managed-by=dcos-operator' });
+export function managedInformer<T extends KubeObjectLike>(ctx: ControllerContext, apiVersion: string, kind: string, project?: (obj: T) => T): Informer<T> {
+  return ctx.informers.informer<T>({ apiVersion, kind, namespace: ctx.config.watchNamespace, labelSelector: 'app.kubernetes.io/managed-by=dcos-operator' }, project);
 }

@@ -49,7 +49,7 @@ export function defaultOperatorConfig(env = process.env): OperatorConfig {
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
     installCrds: true,
     resyncSeconds: 600,
-    workers: 4,
+    workers: 16,
     defaultImage: env.DCOS_DEFAULT_IMAGE ?? 'debian:12-slim',
     defaultRepositoryDirectory: fileURLToPath(new URL('../../packages', import.meta.url)),
   };
