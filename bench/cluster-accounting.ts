@@ -6,12 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Watch } from '@kubernetes/client-node';
 
-process.env.DCOS_CLUSTER_DIR ??= '/tmp/dcos-bench-cluster';
-process.env.DCOS_CLUSTER_PORT_BASE ??= '31400';
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
 const PODS = Number(process.env.BENCH_PODS ?? 30000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
-process.env.DCOS_CLUSTER_NODES = String(NODES);
 
 const { clusterUp, clusterDown } = await import('../src/cluster/local-cluster.ts');
 const { KubeClient } = await import('../src/kube/kube-client.ts');
@@ -69,6 +66,10 @@ function watchCluster(client: InstanceType<typeof KubeClient>) {
 }
 
 export async function run(): Promise<void> {
+  // Its own cluster, whatever another bench of the same run used (the cluster code reads these at call time).
+  process.env.DCOS_CLUSTER_DIR = '/tmp/dcos-bench-cluster';
+  process.env.DCOS_CLUSTER_PORT_BASE = '31400';
+  process.env.DCOS_CLUSTER_NODES = String(NODES);
   console.log(`\n== DcosCluster accounting on the local control plane: ${NODES} kwok nodes, ${PODS} pods ==`);
   const t0 = performance.now();
   const report = await clusterUp(() => undefined);
