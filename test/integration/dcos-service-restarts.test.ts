@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace, deleteNamespace, eventually, kubeClient, kubectl } from './support/cluster.ts';
 import { startOperator } from './support/operator.ts';
-import { dcosService, serviceReader, simpleApp, DSVC_API, type DeploymentObj } from './support/dcos-services.ts';
+import { dcosService, serviceReader, simpleApp, DSVC_API, type DeploymentObj, type Svc } from './support/dcos-services.ts';
 import { dcosServiceController } from '../../src/controllers/dcos-service-controller.ts';
 import { MANAGED_BY_LABEL } from '../../src/marathon/index.ts';
-import { clusterUp } from '../../src/cluster/local-cluster.ts';
-import { clusterFiles, clusterPorts } from '../../src/cluster/cluster-layout.ts';
-import { controlPlaneComponents } from '../../src/cluster/control-plane-components.ts';
-import { runningPid, stopComponent } from '../../src/cluster/component-processes.ts';
+import { componentRunning, restoreControlPlane, stopControlPlaneComponent } from './support/control-plane.ts';
 import type { Operator } from '../../src/operator/operator.ts';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
 
@@ -82,26 +79,31 @@ describe('DcosService controller across restarts', () => {
     operator ??= await start();
     await client.create(dcosService(ns, 'before', simpleApp({ instances: 1 })));
     await read.waitRunning('before', 1);
+    expect(componentRunning('kube-apiserver')).toBe(true);
 
-    const files = clusterFiles();
-    const apiserver = controlPlaneComponents(files, clusterPorts()).find((c) => c.name === 'kube-apiserver')!;
-    expect(runningPid(files, apiserver)).toBeDefined();
+    let stopped = false;
     try {
-      expect(await stopComponent(files, apiserver)).toBe(true);
+      stopped = await stopControlPlaneComponent('kube-apiserver');
+      expect(stopped).toBe(true);
       // Down long enough for every watch of the operator to break and its retries to start backing off.
       await new Promise((r) => setTimeout(r, 3_000));
       await expect(client.list(DSVC_API, 'DcosService', { namespace: ns })).rejects.toThrow();
     } finally {
       // Whatever happened above, the cluster the other test files share must be whole again.
-      if (runningPid(files, apiserver) === undefined) await clusterUp(() => undefined);
+      await restoreControlPlane(stopped || !componentRunning('kube-apiserver'));
     }
-    expect(runningPid(files, apiserver)).toBeDefined();
+    expect(componentRunning('kube-apiserver')).toBe(true);
 
     // The same operator process, with no help: a new DcosService and a change to an old one are both seen.
     await eventually(() => client.create(dcosService(ns, 'after', simpleApp({ instances: 2 }))), 30_000);
     expect(kubectl(['scale', '-n', ns, 'dsvc/before', '--replicas=2']).status).toBe(0);
-    await read.waitRunning('after', 2, 90_000);
-    await read.waitRunning('before', 2, 90_000);
+    // Converged as far as the operator is concerned: its Deployments say 2, and the status it writes is
+    // for the new generation and counts the 2 tasks its pod watch sees. (Not Ready True: after an
+    // apiserver restart kube-controller-manager v1.36 can leave a ReplicaSet's readyReplicas stale
+    // for minutes, a Deployment created by hand included, so Ready would test the control plane.)
+    const converged = (s: Svc) => s.status?.observedGeneration === s.metadata.generation && s.status?.instances === 2 && s.status.tasksRunning === 2;
+    await read.waitForStatus('after', converged, 45_000);
+    await read.waitForStatus('before', converged, 45_000);
     expect((await read.getDeployment('after')).spec.replicas).toBe(2);
     expect((await read.getDeployment('before')).spec.replicas).toBe(2);
   });

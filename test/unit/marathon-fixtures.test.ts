@@ -1,45 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { dcosServiceSpecSchema, type DcosServiceSpec } from '../../src/resources/dcos-service.ts';
 import { translateService } from '../../src/marathon/translate-service.ts';
 import { visitFields } from '../../src/marathon/marathon-field-mapping.ts';
 import { resolveAppId, objectNameForAppId } from '../../src/marathon/app-id.ts';
 import { service } from './marathon-builders.ts';
+import { marathonFixtureApps, type Json } from '../support/marathon-fixtures.ts';
 
-// The real Marathon apps, read in place from the shared fixtures beside the project.
-const fixtures = new URL('../../../shared/fixtures/marathon/', import.meta.url);
-const read = (path: string): unknown => JSON.parse(readFileSync(new URL(path, fixtures), 'utf8'));
-const EXAMPLES = 'master/docs/docs/rest-api/public/api/v2/examples/';
-
-type Json = Record<string, unknown>;
-
-/** Apps of a group, with ids made absolute as Marathon does. */
-function groupApps(group: Json, parent = '/'): Json[] {
-  const gid = resolveAppId(String(group.id ?? ''), parent.endsWith('/') ? parent : `${parent}/`);
-  const base = gid === '/' ? '/' : `${gid}/`;
-  return [
-    ...((group.apps as Json[] | undefined) ?? []).map((a) => ({ ...a, id: resolveAppId(String(a.id), base) })),
-    ...((group.groups as Json[] | undefined) ?? []).flatMap((g) => groupApps(g, base)),
-  ];
-}
-
-/** The apiserver prunes nulls of non-nullable fields before storing; Marathon's responses have them. */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
-  return value;
-}
-
-const apps: Array<{ source: string; app: Json }> = [
-  ...['Play', 'PythonSimpleHTTPServer', 'Rails', 'Tomcat-Docker', 'Tomcat', 'bridge', 'labels'].map((n) => ({ source: `v1.4.13/examples/${n}.json`, app: read(`v1.4.13/examples/${n}.json`) as Json })),
-  ...groupApps(read('v1.4.13/examples/Group.json') as Json).map((app) => ({ source: 'v1.4.13/examples/Group.json', app })),
-  { source: 'master/docs/articles/examples/requests/app-simple.json', app: read('master/docs/articles/examples/requests/app-simple.json') as Json },
-  { source: `${EXAMPLES}app.json`, app: read(`${EXAMPLES}app.json`) as Json },
-  { source: `${EXAMPLES}app-check-http-example.json`, app: read(`${EXAMPLES}app-check-http-example.json`) as Json },
-  ...(read(`${EXAMPLES}apps_create.json`) as Json[]).map((app) => ({ source: `${EXAMPLES}apps_create.json`, app })),
-  ...groupApps(read(`${EXAMPLES}group.json`) as Json).map((app) => ({ source: `${EXAMPLES}group.json`, app })),
-  ...((read(`${EXAMPLES}app_list.json`) as Json).apps as Json[]).map((app) => ({ source: `${EXAMPLES}app_list.json`, app: withoutNulls(app) as Json })),
-];
+const apps = marathonFixtureApps();
 
 /** The apps that cannot run as they are, and the fields the rejection names. */
 const REJECTED: Record<string, string[]> = {
