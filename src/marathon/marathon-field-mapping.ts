@@ -34,7 +34,7 @@ export const MARATHON_FIELDS: Record<string, FieldMapping> = {
   id: m('annotation dcos.dev/app-id, status.appId, label dcos.dev/group; dependencies resolve against it'),
   cmd: m('container command ["/bin/sh", "-c", cmd]'),
   args: m('container args (the image entrypoint stays)'),
-  user: m('securityContext.runAsUser when numeric (root is 0); user names are rejected (Kubernetes runs by uid)'),
+  user: m('securityContext.runAsUser when numeric, root (0) or nobody (65534); other names are ignored with a notice (Kubernetes runs by uid, the image decides)'),
   env: m('container env'),
   'env.*': m('a value, or {"secret": NAME} as valueFrom.secretKeyRef'),
   secrets: m('resolved where env, volumes and pullConfig refer to them'),

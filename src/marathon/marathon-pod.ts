@@ -37,11 +37,20 @@ export interface PodTranslation {
 
 const CONTAINER_NAME = 'app';
 
-function runAsUser(user: string | undefined, errors: FieldError[]): number | undefined {
+/** Names whose uid is the same in every Linux image; any other name means a different uid per image. */
+const WELL_KNOWN_UIDS: Record<string, number> = { root: 0, nobody: 65534 };
+
+/**
+ * Marathon ran the task as a user of the agent. Kubernetes runs a container by uid and never looks
+ * names up in the image, so a name other than the well-known ones is ignored (the image's own user
+ * runs it) with a notice; rejecting it would refuse most Universe packages, which set "nobody".
+ */
+function runAsUser(user: string | undefined, notices: Notice[]): number | undefined {
   if (user === undefined) return undefined;
-  if (user === 'root') return 0;
   if (/^\d+$/.test(user)) return Number(user);
-  errors.push({ path: 'spec.user', message: `expected a numeric uid or root (Kubernetes runs containers by uid; the image's users are not looked up), got ${JSON.stringify(user)}` });
+  const uid = WELL_KNOWN_UIDS[user];
+  if (uid !== undefined) return uid;
+  notices.push({ path: 'spec.user', message: `ignored: ${JSON.stringify(user)} is a name, and Kubernetes runs containers by uid; the image's own user runs the task` });
   return undefined;
 }
 
@@ -96,7 +105,7 @@ export function translatePod(spec: DcosServiceSpec, ctx: PodContext): PodTransla
   const volumes = collect(translateVolumes(spec, ctx.claimMeta));
   const fetch = collect(fetchInitContainer(spec, ctx.fetchImage ?? DEFAULT_FETCH_IMAGE));
   const tolerations = unreachableTolerations(spec.unreachableStrategy, errors);
-  const uid = runAsUser(spec.user, errors);
+  const uid = runAsUser(spec.user, notices);
 
   if (spec.cmd !== undefined && spec.args !== undefined) {
     errors.push({ path: 'spec.args', message: 'expected either cmd or args, got both' });

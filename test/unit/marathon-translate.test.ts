@@ -37,6 +37,7 @@ describe('translateService: the objects', () => {
     ['args keep the image entrypoint', { args: ['--port', '80'], ...image() }, { args: ['--port', '80'] }],
     ['numeric user', { user: '1000', ...image() }, { securityContext: { runAsUser: 1000 } }],
     ['root is uid 0', { user: 'root', ...image() }, { securityContext: { runAsUser: 0 } }],
+    ['nobody is uid 65534, as in every Linux image', { user: 'nobody', ...image() }, { securityContext: { runAsUser: 65534 } }],
     ['privileged and forced pull', { container: { docker: { image: 'x', privileged: true, forcePullImage: true } } }, { imagePullPolicy: 'Always', securityContext: { privileged: true } }],
     ['tty', { tty: true, ...image() }, { tty: true, stdin: true }],
     [
@@ -166,5 +167,11 @@ describe('translateService: notices for ignored fields', () => {
   test('fields set away from Marathon defaults are reported, defaults are quiet', () => {
     const r = ok({ ...image(), backoffSeconds: 1, maxLaunchDelaySeconds: 3600, acceptedResourceRoles: ['slave_public'], killSelection: 'OLDEST_FIRST' });
     expect(r.notices.map((n) => n.path).sort()).toEqual(['spec.acceptedResourceRoles', 'spec.killSelection', 'spec.maxLaunchDelaySeconds']);
+  });
+
+  test('a user name no image agrees on runs as the image\'s own user, and says so', () => {
+    const r = ok({ ...image(), user: 'kafka' });
+    expect(r.deployment.spec.template.spec.containers[0]!.securityContext?.runAsUser).toBeUndefined();
+    expect(r.notices).toContainEqual({ path: 'spec.user', message: expect.stringMatching(/ignored: "kafka" is a name/) });
   });
 });

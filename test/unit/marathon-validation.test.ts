@@ -15,7 +15,6 @@ describe('validateMarathonApp', () => {
     ['an id with capitals', { id: '/Prod/web', ...img }, 'spec.id', /lowercase/],
     ['a reserved id segment', { id: '/prod/tasks', ...img }, 'spec.id', /reserved/],
     ['a dependency on itself', { id: '/a/b', dependencies: ['b'], ...img }, 'spec.dependencies[0]', /the app itself/],
-    ['a user name', { user: 'nobody', ...img }, 'spec.user', /numeric uid/],
     ['an env value that is a number', { env: { A: 1 as unknown as string }, ...img }, 'spec.env.A', /string or \{"secret": NAME\}, got number 1/],
     ['an undeclared secret', { env: { A: { secret: 's' } }, ...img }, 'spec.env.A.secret', /none declared/],
     ['a secret source with two slashes', { env: { A: { secret: 's' } }, secrets: { s: { source: 'a/b/c' } }, ...img }, 'spec.secrets.s.source', /one "\/"/],
