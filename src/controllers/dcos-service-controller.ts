@@ -81,6 +81,10 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
     needsApply.add(key);
     controller.enqueue(key);
   };
+  // Pods and child status move in bursts (a rollout touches every pod several times): let them
+  // settle briefly so one status write covers the burst.
+  const STATUS_SETTLE_MS = 200;
+  const enqueueStatus = (key: string) => controller.queue.addAfter(key, STATUS_SETTLE_MS);
 
   /** Dependents wait on a dependency's status: look at them again when it changes. */
   const enqueueDependents = (svc: Svc) => {
@@ -112,7 +116,7 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
     const key = ownerKey(o);
     if (!key) return;
     if (apply) enqueueApply(key);
-    else controller.enqueue(key);
+    else enqueueStatus(key);
   };
   deployments.on(byOwner);
   k8sServices.on(byOwner);
@@ -123,11 +127,11 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
       let set = podsByService.get(key);
       if (!set) podsByService.set(key, (set = new Set()));
       set.add(objectKey(p));
-      controller.enqueue(key);
+      enqueueStatus(key);
     },
     onUpdate: (_, p) => {
       const key = serviceOfPod(p);
-      if (key) controller.enqueue(key);
+      if (key) enqueueStatus(key);
     },
     onDelete: (p) => {
       const key = serviceOfPod(p);
@@ -135,7 +139,7 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
       const set = podsByService.get(key);
       set?.delete(objectKey(p));
       if (set?.size === 0) podsByService.delete(key);
-      controller.enqueue(key);
+      enqueueStatus(key);
     },
   });
 

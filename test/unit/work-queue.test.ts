@@ -41,6 +41,19 @@ describe('WorkQueue', () => {
     q.shutDown();
   });
 
+  it('keeps the earlier time when a waiting key is added again later, so bursts cannot starve it', async () => {
+    const q = new WorkQueue();
+    q.addAfter('k', 30);
+    q.addAfter('k', 60_000);
+    q.addAfter('j', 60_000);
+    q.addAfter('j', 10);
+    const first = await q.get();
+    q.done(first!);
+    const second = await q.get();
+    expect([first, second]).toEqual(['j', 'k']);
+    q.shutDown();
+  });
+
   it('returns undefined to workers after shut down', async () => {
     const q = new WorkQueue();
     const waiting = q.get();

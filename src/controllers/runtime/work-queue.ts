@@ -20,7 +20,7 @@ export class WorkQueue {
   private readonly processing = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
-  private readonly delayed = new Map<string, NodeJS.Timeout>();
+  private readonly delayed = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   private readonly waiters: Array<(key: string | undefined) => void> = [];
   private readonly opts: Required<WorkQueueOptions>;
   private tokens: number;
@@ -53,17 +53,22 @@ export class WorkQueue {
     this.queue.push(key);
   }
 
+  /** Adds the key after a delay; a key already waiting keeps the earlier of its two times, so a stream of adds cannot postpone it forever. */
   addAfter(key: string, delayMs: number): void {
     if (this.shuttingDown) return;
     if (delayMs <= 0) return this.add(key);
+    const due = Date.now() + delayMs;
     const existing = this.delayed.get(key);
-    if (existing) clearTimeout(existing);
+    if (existing) {
+      if (existing.due <= due) return;
+      clearTimeout(existing.timer);
+    }
     const timer = setTimeout(() => {
       this.delayed.delete(key);
       this.add(key);
     }, delayMs);
     timer.unref();
-    this.delayed.set(key, timer);
+    this.delayed.set(key, { timer, due });
   }
 
   /** After a failed reconcile: back off per key, and throttle all retries together. */
@@ -110,7 +115,7 @@ export class WorkQueue {
 
   shutDown(): void {
     this.shuttingDown = true;
-    for (const timer of this.delayed.values()) clearTimeout(timer);
+    for (const { timer } of this.delayed.values()) clearTimeout(timer);
     this.delayed.clear();
     for (const w of this.waiters.splice(0)) w(undefined);
   }
