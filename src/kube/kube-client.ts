@@ -61,6 +61,11 @@ type Query = Record<string, string | number | boolean | undefined>;
 export class KubeClient {
   readonly config: KubeConfig;
   private readonly server: string;
+  /**
+   * client-node builds a new undici Agent (so a new TLS connection) for every request it
+   * authenticates; the first one is kept and reused, so requests share keep-alive connections.
+   */
+  private dispatcher?: Dispatcher;
 
   constructor(config: KubeConfig) {
     this.config = config;
@@ -86,7 +91,8 @@ export class KubeClient {
       headers['content-type'] = opts.contentType ?? 'application/json';
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     }
-    const res = await fetch(url, { method, headers, body, dispatcher: ctx.getDispatcher() as Dispatcher | undefined, signal: opts.signal });
+    this.dispatcher ??= ctx.getDispatcher() as Dispatcher | undefined;
+    const res = await fetch(url, { method, headers, body, dispatcher: this.dispatcher, signal: opts.signal });
     const text = await res.text();
     let parsed: unknown = undefined;
     try {
