@@ -45,21 +45,30 @@ async function operatorMemory(port: number, pid: number): Promise<{ heap: number
 function watchCluster(client: InstanceType<typeof KubeClient>) {
   let latest: { allocatedCpu: number; seenAt: number } | undefined;
   const waiters: Array<{ want: (cpu: number) => boolean; resolve: (t: number) => void }> = [];
-  void new Watch(client.config).watch('/apis/dcos.dev/v1alpha1/dcosclusters', { fieldSelector: 'metadata.name=default' }, (_t, obj) => {
-    const cpu = obj?.status?.resources?.cpu?.allocated;
-    if (typeof cpu !== 'number') return;
-    latest = { allocatedCpu: cpu, seenAt: performance.now() };
-    for (const w of waiters.splice(0)) {
-      if (w.want(cpu)) w.resolve(latest.seenAt);
-      else waiters.push(w);
-    }
-  }, () => undefined);
+  let stopped = false;
+  // client-node's Watch ends after 30 s without data; watch again, so a quiet spell loses nothing.
+  const watch = (): void => {
+    if (stopped) return;
+    void new Watch(client.config).watch('/apis/dcos.dev/v1alpha1/dcosclusters', { fieldSelector: 'metadata.name=default' }, (_t, obj) => {
+      const cpu = obj?.status?.resources?.cpu?.allocated;
+      if (typeof cpu !== 'number') return;
+      latest = { allocatedCpu: cpu, seenAt: performance.now() };
+      for (const w of waiters.splice(0)) {
+        if (w.want(cpu)) w.resolve(latest.seenAt);
+        else waiters.push(w);
+      }
+    }, () => setTimeout(watch, 10));
+  };
+  watch();
   return {
+    stop: () => {
+      stopped = true;
+    },
     current: () => latest?.allocatedCpu,
     until: (want: (cpu: number) => boolean, timeoutMs = 60_000) =>
       new Promise<number>((resolve, reject) => {
         if (latest && want(latest.allocatedCpu)) return resolve(latest.seenAt);
-        const timer = setTimeout(() => reject(new Error('status did not show the change in time')), timeoutMs);
+        const timer = setTimeout(() => reject(new Error(`status did not show the change within ${timeoutMs / 1000} s (last seen cpu.allocated ${latest?.allocatedCpu})`)), timeoutMs);
         waiters.push({ want, resolve: (t) => (clearTimeout(timer), resolve(t)) });
       }),
   };
@@ -76,6 +85,7 @@ export async function run(): Promise<void> {
   console.log(`cluster up in ${((performance.now() - t0) / 1000).toFixed(1)} s (${report.nodes} nodes Ready)`);
   const client = KubeClient.fromFile(report.kubeconfig);
   let operator: ChildProcess | undefined;
+  let watcher: ReturnType<typeof watchCluster> | undefined;
   try {
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } as Obj).catch(() => undefined);
     const metricsPort = Number(process.env.DCOS_CLUSTER_PORT_BASE) + 90;
@@ -87,7 +97,7 @@ export async function run(): Promise<void> {
       if (i > 600) throw new Error('the operator did not publish DcosCluster default within 120 s');
       await new Promise((r) => setTimeout(r, 200));
     }
-    const watcher = watchCluster(client);
+    watcher = watchCluster(client);
     await watcher.until(() => true, 120_000);
     await new Promise((r) => setTimeout(r, 3000));
     const before = await operatorMemory(metricsPort, operator.pid!);
@@ -127,6 +137,7 @@ export async function run(): Promise<void> {
     console.log(`| heap per cached pod (informer + ledger) | ${perPodHeap.toFixed(0)} B | <= 1024 B | ${(perPodHeap / 1024).toFixed(2)} |`);
     console.log(`| RSS per cached pod | ${perPodRss.toFixed(0)} B | | |`);
   } finally {
+    watcher?.stop();
     operator?.kill('SIGTERM');
     await clusterDown({ purge: true });
   }
