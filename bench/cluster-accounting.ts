@@ -113,16 +113,13 @@ export async function run(): Promise<void> {
     const after = await operatorMemory(metricsPort, operator.pid!);
 
     const latencies: number[] = [];
+    // Each sample binds one more pod: a deleted pod would count until its fake kubelet confirms the
+    // deletion, and with 30,000 pods kwok's own queue, not the operator, would be measured.
     for (let s = 0; s < SAMPLES; s++) {
       const start = performance.now();
       const current = watcher.current()!;
-      if (s % 2 === 0) {
-        await client.create(pod(PODS + s, 7, `dcos-agent-${(s % NODES) + 1}`));
-        latencies.push((await watcher.until((cpu) => cpu > current + 0.0065)) - start);
-      } else {
-        await client.delete('v1', 'Pod', `p-${PODS + s - 1}`, NS);
-        latencies.push((await watcher.until((cpu) => cpu < current - 0.0065)) - start);
-      }
+      await client.create(pod(PODS + s, 7, `dcos-agent-${(s % NODES) + 1}`));
+      latencies.push((await watcher.until((cpu) => cpu > current + 0.0065)) - start);
     }
     latencies.sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
