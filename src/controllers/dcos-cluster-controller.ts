@@ -55,10 +55,11 @@ export function dcosClusterController(ctx: ControllerContext, opts: ClusterContr
     }
     scheduleFlush();
   };
+  // The ledger folds the objects as the apiserver sent them; the shared caches keep less.
   const feed = <T>(apply: (type: WatchEventType, obj: T) => void, what: (obj: T) => string) => ({
-    onAdd: (o: T) => fold(what(o), () => apply('ADDED', o)),
-    onUpdate: (_: T, o: T) => fold(what(o), () => apply('MODIFIED', o)),
-    onDelete: (o: T) => fold(what(o), () => apply('DELETED', o)),
+    onAdd: (_: T, raw: T) => fold(what(raw), () => apply('ADDED', raw)),
+    onUpdate: (_: T, __: T, raw: T) => fold(what(raw), () => apply('MODIFIED', raw)),
+    onDelete: (_: T, raw: T) => fold(what(raw), () => apply('DELETED', raw)),
   });
   const name = (o: KubeObjectLike) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   pods.on(feed((type, p) => ledger.applyPod(type, p as unknown as PodLike, Date.now()), name));

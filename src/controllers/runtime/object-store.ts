@@ -5,9 +5,11 @@ export interface StoredObject {
 }
 
 export interface StoreHandlers<T> {
-  onAdd?(obj: T): void;
-  onUpdate?(oldObj: T, newObj: T): void;
-  onDelete?(obj: T): void;
+  /** `raw` is the object as the apiserver sent it, before the projection the cache keeps. */
+  onAdd?(obj: T, raw: T): void;
+  onUpdate?(oldObj: T, newObj: T, raw: T): void;
+  /** `raw` is the final object of a watch DELETED event; after a relist only the cached projection exists. */
+  onDelete?(obj: T, raw: T): void;
 }
 
 /**
@@ -48,8 +50,8 @@ export class ObjectStore<T extends StoredObject> {
     const key = objectKey(obj);
     const old = this.items.get(key);
     this.items.set(key, obj);
-    if (!old) for (const h of this.handlers) h.onAdd?.(obj);
-    else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) for (const h of this.handlers) h.onUpdate?.(old, obj);
+    if (!old) for (const h of this.handlers) h.onAdd?.(obj, raw);
+    else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) for (const h of this.handlers) h.onUpdate?.(old, obj, raw);
   }
 
   remove(raw: T): void {
@@ -57,7 +59,7 @@ export class ObjectStore<T extends StoredObject> {
     const old = this.items.get(key);
     if (!old) return;
     this.items.delete(key);
-    for (const h of this.handlers) h.onDelete?.(old);
+    for (const h of this.handlers) h.onDelete?.(old, raw);
   }
 
   /** After a (re)list: the listed objects become the whole truth; those gone are reported deleted. */
