@@ -30,6 +30,12 @@ describe('DcosCluster controller', () => {
   beforeAll(async () => {
     operator = await startOperator(client, [(ctx) => dcosClusterController(ctx)]);
     ns = await createTestNamespace(client, 'dcl');
+    // Figures here are cluster-wide: wait until the namespaces earlier files deleted (and their pods) are gone.
+    await eventually(async () => {
+      const namespaces = await client.list<KubeObjectLike & { status?: { phase?: string } }>('v1', 'Namespace');
+      const terminating = namespaces.items.filter((n) => n.status?.phase === 'Terminating').map((n) => n.metadata.name);
+      if (terminating.length > 0) throw new Error(`namespaces still terminating: ${terminating.join(', ')}`);
+    }, 180_000, 500);
   });
   afterAll(async () => {
     await operator?.stop();
@@ -74,7 +80,14 @@ describe('DcosCluster controller', () => {
   });
 
   it('moves allocation when a Deployment scales, counting init containers as kubectl does', async () => {
-    const before = (await cluster()).status!.resources!.cpu.allocated;
+    // A baseline that holds still for two seconds: nothing else is coming or going.
+    const before = await eventually(async () => {
+      const first = (await cluster()).status!.resources!.cpu.allocated;
+      await new Promise((r) => setTimeout(r, 2000));
+      const second = (await cluster()).status!.resources!.cpu.allocated;
+      if (first !== second) throw new Error(`allocation still moving: ${first} -> ${second}`);
+      return second;
+    }, 60_000);
     await client.create(deployment('alloc', 2, '500m', '128Mi') as unknown as KubeObjectLike);
     // Per pod: max(init 2 cores, main 0.5) = 2 cores.
     await eventually(async () => expect((await cluster()).status!.resources!.cpu.allocated).toBeCloseTo(before + 4, 5), 60_000);
