@@ -1,18 +1,12 @@
 import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { SERVICE_LABEL } from '../marathon/index.ts';
+import type { Pod } from '../marathon/kube-objects.ts';
 
-type ContainerStatus = { name: string; ready: boolean; started?: boolean; restartCount: number; state?: Record<string, unknown>; lastState?: Record<string, unknown> };
+type ContainerStatus = NonNullable<NonNullable<Pod['status']>['containerStatuses']>[number];
 
 /** What the pod cache holds: identity, and for a DcosService's pods what its status is computed from. */
 export interface ProjectedPod extends KubeObjectLike {
-  status?: {
-    phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
-    reason?: string;
-    message?: string;
-    startTime?: string;
-    conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }>;
-    containerStatuses?: ContainerStatus[];
-  };
+  status?: Pod['status'];
 }
 
 const containerStatus = (s: ContainerStatus): ContainerStatus => ({
@@ -23,7 +17,6 @@ const containerStatus = (s: ContainerStatus): ContainerStatus => ({
   state: s.state,
   lastState: s.lastState,
 });
-
 
 /**
  * A pod as the cache keeps it. Accounting folds each event's full pod into its own compact ledger, so
