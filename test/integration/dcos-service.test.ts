@@ -4,22 +4,13 @@ import { startOperator } from './support/operator.ts';
 import { dcosServiceController } from '../../src/controllers/dcos-service-controller.ts';
 import type { Operator } from '../../src/operator/operator.ts';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
-import type { DcosServiceSpec, DcosServiceStatus } from '../../src/resources/dcos-service.ts';
+import type { DcosServiceSpec } from '../../src/resources/dcos-service.ts';
+import { dcosService, simpleApp, type PodObj as Pod, type Svc } from './support/dcos-services.ts';
 
-type Svc = KubeObjectLike & { spec: DcosServiceSpec; status?: DcosServiceStatus };
 type Deployment = KubeObjectLike & { spec: { replicas: number; template: { spec: { containers: Array<{ image: string; command?: string[]; resources: unknown }> } } } };
-type Pod = KubeObjectLike & { status?: { phase?: string } };
 
-const service = (namespace: string, name: string, spec: DcosServiceSpec): Svc => ({ apiVersion: 'dcos.dev/v1alpha1', kind: 'DcosService', metadata: { name, namespace }, spec });
-const web = (extra: Partial<DcosServiceSpec> = {}): DcosServiceSpec => ({
-  cmd: 'python3 -m http.server $PORT0',
-  container: { type: 'DOCKER', docker: { image: 'python:3.12-slim' } },
-  cpus: 0.5,
-  mem: 256,
-  instances: 2,
-  portDefinitions: [{ port: 8080, name: 'http' }],
-  ...extra,
-});
+const service = dcosService;
+const web = (extra: Partial<DcosServiceSpec> = {}): DcosServiceSpec => simpleApp({ cpus: 0.5, mem: 256, ...extra });
 
 describe('DcosService controller', () => {
   const client = kubeClient();
