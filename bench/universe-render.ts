@@ -2,8 +2,8 @@
  * Universe packages on paper: every package of a Universe source tree rendered with default options
  * (as `dcos package install` would, options validated against config.json, template rendered,
  * parsed as Marathon apps) and each resulting DcosService translated to its Deployment and Service.
- * Timed per package, twice in one process: cold (the first pass compiles each package's ajv
- * validator and warms the JIT) and warm. Goal from issue 4: 180 packages in <= 1 s.
+ * Timed per package, twice in one process: cold (the first pass reads each package's config.json
+ * into a validator and warms the JIT) and warm. Goal from issue 4: 180 packages in <= 1 s.
  *
  *   node bench/universe-render.ts
  *   DCOS_UNIVERSE_DIR=/path/to/universe/repo/packages node bench/universe-render.ts

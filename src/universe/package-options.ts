@@ -1,7 +1,6 @@
-import AjvDraft04 from 'ajv-draft-04';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { formatJsonPath } from './json-location.ts';
-import { fail, isJsonObject, ok, type JsonObject, type JsonValue, type Result } from './universe-result.ts';
+export type { OptionProblem } from './options-schema.ts';
+import { optionsValidator, type OptionProblem, type OptionsValidator } from './options-schema.ts';
+import { fail, isJsonObject, ok, type JsonObject, type Result } from './universe-result.ts';
 
 /**
  * Every `properties.*.default` of a config.json, recursively, as Cosmos computed them: a property
@@ -30,81 +29,18 @@ export function mergeOptions(base: JsonObject, overrides: JsonObject): JsonObjec
   return out;
 }
 
-// ajv-draft-04 is CommonJS: Node's ESM loader hands over module.exports, whose .default is the class.
-const ajv = new AjvDraft04.default({
-  allErrors: true,
-  strict: false,
-  // Upstream config.json files use formats (uri, ...) Cosmos never enforced; ignoring them matches it.
-  validateFormats: false,
-  logger: false,
-  code: { optimize: false },
-});
-const compiled = new WeakMap<JsonObject, ValidateFunction | Error>();
+const validators = new WeakMap<JsonObject, OptionsValidator | Error>();
 
-const schemaMaps = ['properties', 'patternProperties', 'definitions', 'dependencies'];
-const schemaLists = ['allOf', 'anyOf', 'oneOf', 'items'];
-const schemaValues = ['additionalProperties', 'additionalItems', 'items', 'not'];
-
-/**
- * Upstream config.json files use `id` for documentation links and `$schema` with assorted draft
- * URIs; ajv would treat both as schema identifiers (and reject duplicates). Neither means anything
- * for validating options, so they are dropped from every schema node (not from property names).
- */
-function withoutIdentifiers(node: JsonValue): JsonValue {
-  if (!isJsonObject(node)) return node;
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(node)) {
-    if ((key === 'id' || key === '$schema') && typeof value === 'string') continue;
-    if (schemaMaps.includes(key) && isJsonObject(value)) {
-      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, withoutIdentifiers(sub)]));
-    } else if (schemaLists.includes(key) && Array.isArray(value)) {
-      out[key] = value.map(withoutIdentifiers);
-    } else if (schemaValues.includes(key)) {
-      out[key] = withoutIdentifiers(value);
-    } else {
-      out[key] = value;
-    }
+function validatorFor(config: JsonObject): OptionsValidator | Error {
+  let validator = validators.get(config);
+  if (!validator) {
+    validator = optionsValidator(config);
+    validators.set(config, validator);
   }
-  return out;
+  return validator;
 }
 
-function compile(config: JsonObject): ValidateFunction | Error {
-  const cached = compiled.get(config);
-  if (cached) return cached;
-  let validate: ValidateFunction | Error;
-  const schema = withoutIdentifiers(config) as JsonObject;
-  try {
-    validate = ajv.compile(schema);
-  } catch (error) {
-    validate = error as Error;
-  }
-  compiled.set(config, validate);
-  return validate;
-}
-
-function optionPath(error: ErrorObject): string {
-  const segments: Array<string | number> = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  if (error.keyword === 'required') segments.push((error.params as { missingProperty: string }).missingProperty);
-  if (error.keyword === 'additionalProperties') segments.push((error.params as { additionalProperty: string }).additionalProperty);
-  return formatJsonPath(segments) || 'options';
-}
-
-function describeError(error: ErrorObject): string {
-  switch (error.keyword) {
-    case 'required':
-      return 'is required';
-    case 'additionalProperties':
-      return 'is not an option of this package';
-    case 'enum':
-      return `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-    default:
-      return error.message ?? error.keyword;
-  }
-}
+const unusable = (error: Error) => fail<never>('InvalidPackage', `the package's config.json is not a usable JSON Schema: ${error.message}`);
 
 /**
  * Validates merged options against the package's config.json (JSON Schema draft-04). Each
@@ -117,28 +53,17 @@ export function validateOptions(config: JsonObject | undefined, options: JsonObj
   return fail('OptionsInvalid', problems.value.map((p) => `${p.path}: ${p.message}`).join('; '));
 }
 
-/** An option that breaks config.json: its path (`nginx.cpus`, or `options` for the root) and why. */
-export interface OptionProblem {
-  path: string;
-  message: string;
-}
-
 /** The problems of merged options one by one, for callers that report each field (the admission webhook). */
 export function optionProblems(config: JsonObject | undefined, options: JsonObject): Result<OptionProblem[]> {
   if (!config) return ok([]);
-  const validate = compile(config);
-  if (validate instanceof Error) return fail('InvalidPackage', `the package's config.json is not a usable JSON Schema: ${validate.message}`);
-  if (validate(options)) return ok([]);
-  const seen = new Set<string>();
-  const problems: OptionProblem[] = [];
-  for (const error of validate.errors ?? []) {
-    const problem = { path: optionPath(error), message: describeError(error) };
-    const key = `${problem.path}: ${problem.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    problems.push(problem);
+  const validate = validatorFor(config);
+  if (validate instanceof Error) return unusable(validate);
+  try {
+    return ok(validate(options));
+  } catch (error) {
+    // A schema the checks up front let through but the validator cannot follow (an unresolvable $ref).
+    return unusable(error instanceof Error ? error : new Error(String(error)));
   }
-  return ok(problems);
 }
 
 /** Defaults, then the user's options over them, then validation: the options a template sees. */

@@ -59,6 +59,9 @@ describe('mergeOptions', () => {
   });
 });
 
+/** A config.json of these properties. */
+const props = (properties: JsonObject): JsonObject => ({ type: 'object', properties });
+
 describe('validateOptions', () => {
   it.each([
     ['a number under its minimum', { service: { cpus: 0.01 } }, 'service.cpus: must be >= 0.1'],
@@ -102,8 +105,33 @@ describe('validateOptions', () => {
     expect(resolveOptions(quirky, { id: '' }).ok).toBe(false);
   });
 
-  it('says so when config.json is not a usable schema', () => {
-    const result = validateOptions({ type: 'object', properties: { a: { type: 'no-such-type' } } }, {});
-    expect(!result.ok && result.error.reason).toBe('InvalidPackage');
+  it.each([
+    ['an exclusive minimum (draft-04 boolean form)', props({ n: { type: 'number', minimum: 1, exclusiveMinimum: true } }), { n: 1 }, 'n: must be > 1'],
+    ['a maximum', props({ n: { type: 'integer', maximum: 5 } }), { n: 6 }, 'n: must be <= 5'],
+    ['a pattern', props({ s: { type: 'string', pattern: '^yes$' } }), { s: 'no' }, 's: must match pattern "^yes$"'],
+    ['a too short string', props({ s: { type: 'string', minLength: 10 } }), { s: 'short' }, 's: must NOT have fewer than 10 characters'],
+    ['too many items', props({ l: { type: 'array', maxItems: 1 } }), { l: [1, 2] }, 'l: must NOT have more than 1 items'],
+    ['a type union', props({ s: { type: ['string', 'null'] } }), { s: 3 }, 's: must be string,null'],
+    ['no branch of anyOf', props({ s: { anyOf: [{ type: 'string' }, { type: 'integer' }] } }), { s: 1.5 }, 's: must match a schema in anyOf'],
+    ['a property its dependency needs', { ...props({ a: {}, b: {} }), dependencies: { a: ['b'] } }, { a: 1 }, 'options: must have property b when property a is present'],
+    ['an option whose name holds / and #', props({ 'x/y#z': { type: 'integer' } }), { 'x/y#z': 'a' }, '["x/y#z"]: must be integer'],
+    ['a required option of a nested object', props({ o: { type: 'object', required: ['k'] } }), { o: {} }, 'o.k: is required'],
+  ])('words %s as the webhook shows it', (_name, schema, options, message) => {
+    const result = validateOptions(schema, options as JsonObject);
+    expect(!result.ok && result.error.message.split('; ')).toContain(message);
+  });
+
+  it('does not enforce formats, as Cosmos did not', () => {
+    expect(validateOptions({ type: 'object', properties: { u: { type: 'string', format: 'uri' } } }, { u: 'not a uri' }).ok).toBe(true);
+  });
+
+  it.each([
+    ['an unknown type', { a: { type: 'no-such-type' } }, /a: type "no-such-type" is not a JSON Schema type/],
+    ['a pattern that is no regular expression', { a: { type: 'string', pattern: '([' } }, /a: pattern "\(\[" is not a regular expression/],
+    ['required written as a boolean (draft-03)', { a: { type: 'string', required: true } }, /a: required must be an array/],
+    ['a $ref to nowhere', { a: { $ref: '#/definitions/missing' } }, /config\.json is not a usable JSON Schema/],
+  ])('says so when config.json is not a usable schema: %s', (_name, properties, message) => {
+    const result = validateOptions({ type: 'object', properties: properties as JsonObject }, { a: 'x' });
+    expect(result).toEqual({ ok: false, error: { reason: 'InvalidPackage', message: expect.stringMatching(message) } });
   });
 });

@@ -48,11 +48,11 @@ export function simpleConfig(defaults: Record<string, string | number | boolean>
 /** A validator for one of the upstream Universe schemas (meta/schema/*.json), read in place. */
 export async function upstreamSchema(file: string): Promise<(value: unknown) => string[]> {
   const { readFile } = await import('node:fs/promises');
-  const { default: AjvDraft04 } = await import('ajv-draft-04');
+  const { Validator } = await import('@cfworker/json-schema');
   const dir = new URL('repo/meta/schema/', universeFixtureDir);
   const read = async (name: string) => JSON.parse(await readFile(new URL(name, dir), 'utf8')) as object;
-  const ajv = new AjvDraft04.default({ strict: false, allErrors: true, validateFormats: false, logger: false });
-  ajv.addSchema(await read('vX-repo-definitions.json'), 'vX-repo-definitions.json');
-  const validate = ajv.compile(await read(file));
-  return (value) => (validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`));
+  const validator = new Validator(await read(file), '4', false);
+  validator.addSchema(await read('vX-repo-definitions.json'), 'vX-repo-definitions.json');
+  // Only the failures themselves, not the "a subschema had errors" lines above them.
+  return (value) => validator.validate(value).errors.filter((e) => !['properties', 'items', 'allOf', '$ref', 'additionalProperties'].includes(e.keyword)).map((e) => `${e.instanceLocation} ${e.error}`);
 }
