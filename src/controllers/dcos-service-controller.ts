@@ -1,4 +1,5 @@
 import { Controller } from './runtime/controller.ts';
+import type { Priority } from './runtime/work-queue.ts';
 import { objectKey } from './runtime/object-key.ts';
 import type { ControllerContext } from '../operator/operator.ts';
 import type { KubeObjectLike } from '../kube/kube-client.ts';
@@ -77,14 +78,15 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
       return keys;
     },
   });
-  const enqueueApply = (key: string) => {
+  const enqueueApply = (key: string, priority: Priority = 'normal') => {
     needsApply.add(key);
-    controller.enqueue(key);
+    controller.enqueue(key, priority);
   };
   // Pods and child status move in bursts (a rollout touches every pod several times): let them
-  // settle briefly so one status write covers the burst.
+  // settle briefly so one status write covers the burst. Status is what users read, children what
+  // they asked for: status-only work waits behind any apply (see WorkQueue's Priority).
   const STATUS_SETTLE_MS = 200;
-  const enqueueStatus = (key: string) => controller.queue.addAfter(key, STATUS_SETTLE_MS);
+  const enqueueStatus = (key: string) => controller.queue.addAfter(key, STATUS_SETTLE_MS, 'low');
 
   /** Dependents wait on a dependency's status: look at them again when it changes. */
   const enqueueDependents = (svc: Svc) => {
@@ -96,7 +98,9 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
   };
 
   services.on({
-    onAdd: (s) => enqueueApply(objectKey(s)),
+    // After a restart every service is added again: those whose status shows their current spec
+    // was acted on only need a look for drift, after the new and changed ones.
+    onAdd: (s) => enqueueApply(objectKey(s), s.status?.observedGeneration === s.metadata.generation ? 'low' : 'normal'),
     onUpdate: (old, s) => {
       // Our own status writes come back as updates: only spec, metadata that matters, or deletion is work.
       const specChanged = old.metadata.generation !== s.metadata.generation;
@@ -164,6 +168,7 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
 
     const result = translateService(svc, { defaultImage: ctx.config.defaultImage, holdForDependencies: gate?.hold });
     let deployment: DeploymentObj | undefined = existing;
+    let applied = false;
     const apply = needsApply.delete(key) || !existing || (result.ok && (existing.spec.replicas ?? 0) !== result.deployment.spec.replicas);
     if (!result.ok) {
       const summary = result.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
@@ -173,7 +178,7 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
       try {
         // Claims first: a Deployment whose claims do not exist yet would start pods that cannot mount them.
         await Promise.all((result.persistentVolumeClaims ?? []).map((claim) => ctx.client.apply(claim as unknown as KubeObjectLike)));
-        const [applied] = await Promise.all([
+        const [appliedDeployment] = await Promise.all([
           ctx.client.apply(result.deployment as unknown as DeploymentObj),
           result.service
             ? ctx.client.apply(result.service as unknown as KubeObjectLike)
@@ -181,7 +186,8 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
               ? ctx.client.delete('v1', 'Service', name, ns)
               : undefined,
         ]);
-        deployment = applied as DeploymentObj;
+        deployment = appliedDeployment as DeploymentObj;
+        applied = true;
       } catch (err) {
         needsApply.add(key);
         throw err;
@@ -200,6 +206,8 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
       now: new Date().toISOString(),
     });
     if (JSON.stringify(status) !== JSON.stringify(svc.status)) {
+      // Many services at once (a bulk apply, a restart): every one's children first, then their status.
+      if (applied && controller.queue.hasWaiting('normal')) return controller.enqueue(key, 'low');
       await ctx.client.apply({ apiVersion: API_VERSION, kind: 'DcosService', metadata: { name, namespace: ns }, status } as unknown as KubeObjectLike, { subresource: 'status' });
     }
   }

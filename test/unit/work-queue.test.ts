@@ -54,6 +54,63 @@ describe('WorkQueue', () => {
     q.shutDown();
   });
 
+  it('hands out every normal-priority key before any low-priority one, first in first out within each', async () => {
+    const q = new WorkQueue();
+    q.add('status-1', 'low');
+    q.add('apply-1');
+    q.add('status-2', 'low');
+    q.add('apply-2');
+    expect(q.hasWaiting('normal')).toBe(true);
+    const order = [];
+    for (let i = 0; i < 4; i++) order.push(await q.get());
+    expect(order).toEqual(['apply-1', 'apply-2', 'status-1', 'status-2']);
+    expect(q.hasWaiting('normal') || q.hasWaiting('low')).toBe(false);
+  });
+
+  it('raises a waiting low-priority key when it is added at normal priority, and hands it out once', async () => {
+    const q = new WorkQueue();
+    q.add('a', 'low');
+    q.add('b', 'low');
+    q.add('b');
+    q.add('b', 'low');
+    expect(q.length).toBe(2);
+    expect(await q.get()).toBe('b');
+    expect(await q.get()).toBe('a');
+    expect(q.length).toBe(0);
+    q.add('c', 'low');
+    expect(await q.get()).toBe('c');
+  });
+
+  it('runs a key again at the higher of the priorities it was asked for while it was processing', async () => {
+    const q = new WorkQueue();
+    q.add('k');
+    const key = await q.get();
+    q.add('k', 'low');
+    q.add('k');
+    q.add('other', 'low');
+    q.done(key!);
+    expect(q.hasWaiting('normal')).toBe(true);
+    expect(await q.get()).toBe('k');
+  });
+
+  it('keeps the higher priority when a delayed key is added again', async () => {
+    const q = new WorkQueue();
+    q.addAfter('k', 20, 'low');
+    q.addAfter('k', 60_000);
+    q.add('x', 'low');
+    expect(await q.get()).toBe('x');
+    const next = q.get();
+    q.add('y', 'low');
+    expect(await next).toBe('y');
+    q.done('x');
+    q.done('y');
+    q.add('z', 'low');
+    await new Promise((r) => setTimeout(r, 40));
+    expect(q.hasWaiting('normal')).toBe(true);
+    expect(await q.get()).toBe('k');
+    q.shutDown();
+  });
+
   it('returns undefined to workers after shut down', async () => {
     const q = new WorkQueue();
     const waiting = q.get();

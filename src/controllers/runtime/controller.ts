@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { reconcileDuration, reconcileTotal } from '../../operator/metrics.ts';
-import { WorkQueue, type WorkQueueOptions } from './work-queue.ts';
+import { WorkQueue, type Priority, type WorkQueueOptions } from './work-queue.ts';
 
 export interface ReconcileResult {
   /** Look again after this long even if nothing changes (e.g. waiting on a dependency). */
@@ -38,8 +38,8 @@ export class Controller {
     this.queue = new WorkQueue(opts);
   }
 
-  enqueue(key: string): void {
-    this.queue.add(key);
+  enqueue(key: string, priority: Priority = 'normal'): void {
+    this.queue.add(key, priority);
   }
 
   start(): void {
@@ -47,7 +47,8 @@ export class Controller {
     for (let i = 0; i < n; i++) this.workers.push(this.work());
     if (this.opts.resyncMs && this.opts.keys) {
       const keys = this.opts.keys;
-      this.resyncTimer = setInterval(() => keys().forEach((k) => this.queue.add(k)), this.opts.resyncMs);
+      // A resync looks for drift nobody reported: anything a user or a watch event asked for goes first.
+      this.resyncTimer = setInterval(() => keys().forEach((k) => this.queue.add(k, 'low')), this.opts.resyncMs);
       this.resyncTimer.unref();
     }
   }

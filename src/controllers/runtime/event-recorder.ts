@@ -12,6 +12,10 @@ export interface EventRecorderOptions {
   /** The same event (object, reason, note) is not sent again within this window. */
   dedupWindowMs?: number;
   maxRemembered?: number;
+  /** Events being written at once: the rest wait, so a burst of news does not crowd out the writes it reports. */
+  maxInFlight?: number;
+  /** Events waiting past this are dropped, oldest first (client-go drops too, rather than grow without bound). */
+  maxPending?: number;
 }
 
 function microTime(date: Date): string {
@@ -26,6 +30,10 @@ export class EventRecorder {
   private readonly dedupWindowMs: number;
   private readonly maxRemembered: number;
   private readonly recent = new Map<string, number>();
+  private readonly maxInFlight: number;
+  private readonly maxPending: number;
+  private readonly pending: Array<{ send: () => Promise<void>; settle: () => void }> = [];
+  private inFlight = 0;
 
   constructor(client: KubeClient, log: Logger, opts: EventRecorderOptions = {}) {
     this.client = client;
@@ -34,9 +42,14 @@ export class EventRecorder {
     this.instance = opts.instance ?? process.env.POD_NAME ?? hostname();
     this.dedupWindowMs = opts.dedupWindowMs ?? 5 * 60_000;
     this.maxRemembered = opts.maxRemembered ?? 10_000;
+    this.maxInFlight = opts.maxInFlight ?? 4;
+    this.maxPending = opts.maxPending ?? 1_000;
   }
 
-  /** Never throws: an event that cannot be written is logged, not allowed to fail a reconcile. */
+  /**
+   * Resolves once the event is written, or given up (it could not be written, or waited too long
+   * behind others). Never throws: an event is news, not allowed to fail a reconcile.
+   */
   async emit(regarding: KubeObjectLike, type: EventType, reason: string, note: string, action = reason): Promise<void> {
     const key = `${regarding.metadata.uid}|${reason}|${note}`;
     const now = Date.now();
@@ -66,10 +79,32 @@ export class EventRecorder {
         resourceVersion: regarding.metadata.resourceVersion,
       },
     };
-    try {
-      await this.client.create(event as unknown as KubeObjectLike);
-    } catch (err) {
-      this.log.warn({ err: err instanceof Error ? err.message : String(err), reason }, 'could not record event');
+    const send = async () => {
+      try {
+        await this.client.create(event as unknown as KubeObjectLike);
+      } catch (err) {
+        this.log.warn({ err: err instanceof Error ? err.message : String(err), reason }, 'could not record event');
+      }
+    };
+    return new Promise<void>((settle) => {
+      this.pending.push({ send, settle });
+      if (this.pending.length > this.maxPending) {
+        this.pending.shift()!.settle();
+        this.log.warn({ maxPending: this.maxPending }, 'too many events waiting to be written; dropped the oldest');
+      }
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.inFlight < this.maxInFlight && this.pending.length > 0) {
+      const { send, settle } = this.pending.shift()!;
+      this.inFlight++;
+      void send().finally(() => {
+        this.inFlight--;
+        settle();
+        this.drain();
+      });
     }
   }
 }

@@ -10,17 +10,28 @@ export interface WorkQueueOptions {
 }
 
 /**
- * Keys to reconcile. One key is never handed out twice at once; adding a key that waits already
- * does nothing; adding one that is being processed marks it dirty so it runs again right after.
+ * `normal` work is handed out before any `low` work: writing what users asked for (children of a
+ * new or changed object) goes ahead of refreshing what they read (status after pod events, resync).
+ */
+export type Priority = 'normal' | 'low';
+
+const higher = (a: Priority, b: Priority | undefined): Priority => (a === 'normal' || b === 'normal' ? 'normal' : 'low');
+
+/**
+ * Keys to reconcile, in two lanes (see Priority), first in first out within each. One key is never
+ * handed out twice at once; adding a key that waits already does nothing but may raise it to the
+ * normal lane; adding one that is being processed marks it dirty so it runs again right after.
  * Failures come back with per-key exponential backoff under an overall rate limit.
  */
 export class WorkQueue {
-  private readonly queue: string[] = [];
-  private readonly queued = new Set<string>();
+  /** Lanes may hold stale entries of keys since raised to the normal lane: `queued` says which entry counts. */
+  private readonly lanes: Record<Priority, string[]> = { normal: [], low: [] };
+  private readonly queued = new Map<string, Priority>();
+  private readonly waiting: Record<Priority, number> = { normal: 0, low: 0 };
   private readonly processing = new Set<string>();
-  private readonly dirty = new Set<string>();
+  private readonly dirty = new Map<string, Priority>();
   private readonly failures = new Map<string, number>();
-  private readonly delayed = new Map<string, { timer: NodeJS.Timeout; due: number }>();
+  private readonly delayed = new Map<string, { timer: NodeJS.Timeout; due: number; priority: Priority }>();
   private readonly waiters: Array<(key: string | undefined) => void> = [];
   private readonly opts: Required<WorkQueueOptions>;
   private tokens: number;
@@ -32,43 +43,60 @@ export class WorkQueue {
     this.tokens = this.opts.retryBurst;
   }
 
+  /** Keys waiting to be handed out. */
   get length(): number {
-    return this.queue.length;
+    return this.queued.size;
   }
 
-  add(key: string): void {
+  /** Whether keys of this priority wait to be handed out (a worker can put its low-priority writes off). */
+  hasWaiting(priority: Priority): boolean {
+    return this.waiting[priority] > 0;
+  }
+
+  add(key: string, priority: Priority = 'normal'): void {
     if (this.shuttingDown) return;
     if (this.processing.has(key)) {
-      this.dirty.add(key);
+      this.dirty.set(key, higher(priority, this.dirty.get(key)));
       return;
     }
-    if (this.queued.has(key)) return;
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      this.processing.add(key);
-      waiter(key);
-      return;
+    const already = this.queued.get(key);
+    if (already === 'normal' || already === priority) return;
+    if (already === undefined) {
+      const waiter = this.waiters.shift();
+      if (waiter) {
+        this.processing.add(key);
+        waiter(key);
+        return;
+      }
+    } else {
+      this.waiting[already]--;
     }
-    this.queued.add(key);
-    this.queue.push(key);
+    this.queued.set(key, priority);
+    this.waiting[priority]++;
+    this.lanes[priority].push(key);
   }
 
-  /** Adds the key after a delay; a key already waiting keeps the earlier of its two times, so a stream of adds cannot postpone it forever. */
-  addAfter(key: string, delayMs: number): void {
+  /**
+   * Adds the key after a delay; a key already waiting keeps the earlier of its two times (so a stream
+   * of adds cannot postpone it forever) and the higher of its two priorities.
+   */
+  addAfter(key: string, delayMs: number, priority: Priority = 'normal'): void {
     if (this.shuttingDown) return;
-    if (delayMs <= 0) return this.add(key);
+    if (delayMs <= 0) return this.add(key, priority);
     const due = Date.now() + delayMs;
     const existing = this.delayed.get(key);
     if (existing) {
+      existing.priority = higher(priority, existing.priority);
       if (existing.due <= due) return;
       clearTimeout(existing.timer);
     }
-    const timer = setTimeout(() => {
+    const entry = { timer: undefined as unknown as NodeJS.Timeout, due, priority: existing?.priority ?? priority };
+    entry.timer = setTimeout(() => {
       this.delayed.delete(key);
-      this.add(key);
+      this.add(key, entry.priority);
     }, delayMs);
-    timer.unref();
-    this.delayed.set(key, { timer, due });
+    entry.timer.unref();
+    this.delayed.set(key, entry);
   }
 
   /** After a failed reconcile: back off per key, and throttle all retries together. */
@@ -98,8 +126,9 @@ export class WorkQueue {
 
   /** The next key to work on, or undefined once shut down. */
   get(): Promise<string | undefined> {
-    const key = this.queue.shift();
+    const key = this.next('normal') ?? this.next('low');
     if (key !== undefined) {
+      this.waiting[this.queued.get(key)!]--;
       this.queued.delete(key);
       this.processing.add(key);
       return Promise.resolve(key);
@@ -108,9 +137,23 @@ export class WorkQueue {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /** The first key of a lane whose entry counts (skipping those raised to the normal lane since). */
+  private next(lane: Priority): string | undefined {
+    const keys = this.lanes[lane];
+    while (keys.length > 0) {
+      const key = keys.shift()!;
+      if (this.queued.get(key) === lane) return key;
+    }
+    return undefined;
+  }
+
   done(key: string): void {
     this.processing.delete(key);
-    if (this.dirty.delete(key)) this.add(key);
+    const priority = this.dirty.get(key);
+    if (priority) {
+      this.dirty.delete(key);
+      this.add(key, priority);
+    }
   }
 
   shutDown(): void {
