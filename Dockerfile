@@ -23,5 +23,6 @@ USER 65532:65532
 EXPOSE 8080 9443
 # The entrypoint names the script so that a pod's `args` (deploy/: --webhooks=service --no-install-crds)
 # become the operator's flags.
-ENTRYPOINT ["/nodejs/bin/node", "src/main.ts"]
+# Flags from src/operator/node-flags.ts (a test keeps them equal).
+ENTRYPOINT ["/nodejs/bin/node", "--v8-pool-size=1", "src/main.ts"]
 CMD []

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { renderDeployFiles } from '../../scripts/generate-deploy.ts';
+import { OPERATOR_NODE_FLAGS } from '../../src/operator/node-flags.ts';
 import { defaultOperatorConfig } from '../../src/operator/operator-config.ts';
 import { WEBHOOK_CONFIGURATION_NAME } from '../../src/webhooks/webhook-configurations.ts';
 
@@ -212,6 +213,14 @@ describe('the operator Deployment', () => {
     expect(container.args).toEqual(['--webhooks=service', '--no-install-crds']);
     const fromField = Object.fromEntries((container.env ?? []).filter((e) => e.valueFrom?.fieldRef).map((e) => [e.name, e.valueFrom!.fieldRef!.fieldPath]));
     expect(fromField).toEqual({ POD_NAME: 'metadata.name', POD_NAMESPACE: 'metadata.namespace' });
+  });
+
+  it('starts Node with the operator flags in the image and in `npm start` alike', () => {
+    const root = new URL('../../', import.meta.url);
+    const entrypoint = /^ENTRYPOINT (.*)$/m.exec(readFileSync(new URL('Dockerfile', root), 'utf8'))?.[1];
+    expect(JSON.parse(entrypoint ?? '[]')).toEqual(['/nodejs/bin/node', ...OPERATOR_NODE_FLAGS, 'src/main.ts']);
+    const scripts = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).toBe(['node', ...OPERATOR_NODE_FLAGS, 'src/main.ts'].join(' '));
   });
 
   it('takes an image that `kustomize edit set image dcos-operator=...` can replace', () => {
