@@ -111,6 +111,17 @@ describe('WorkQueue', () => {
     q.shutDown();
   });
 
+  it('hands out a low-priority key that waited too long before newer normal ones, so status is never starved', async () => {
+    const q = new WorkQueue({ lowPriorityMaxWaitMs: 20 });
+    q.add('status', 'low');
+    q.add('apply-1');
+    expect(await q.get()).toBe('apply-1');
+    await new Promise((r) => setTimeout(r, 30));
+    q.add('apply-2');
+    expect(await q.get()).toBe('status');
+    expect(await q.get()).toBe('apply-2');
+  });
+
   it('returns undefined to workers after shut down', async () => {
     const q = new WorkQueue();
     const waiting = q.get();

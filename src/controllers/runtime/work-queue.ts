@@ -7,6 +7,8 @@ export interface WorkQueueOptions {
   /** Overall rate limit of retries (token bucket). */
   retriesPerSecond?: number;
   retryBurst?: number;
+  /** A low-priority key waiting this long goes ahead of normal ones, so a steady stream of normal work cannot starve it. */
+  lowPriorityMaxWaitMs?: number;
 }
 
 /**
@@ -28,6 +30,8 @@ export class WorkQueue {
   private readonly lanes: Record<Priority, string[]> = { normal: [], low: [] };
   private readonly queued = new Map<string, Priority>();
   private readonly waiting: Record<Priority, number> = { normal: 0, low: 0 };
+  /** When each key in the low lane was queued. */
+  private readonly lowSince = new Map<string, number>();
   private readonly processing = new Set<string>();
   private readonly dirty = new Map<string, Priority>();
   private readonly failures = new Map<string, number>();
@@ -39,7 +43,7 @@ export class WorkQueue {
   private shuttingDown = false;
 
   constructor(opts: WorkQueueOptions = {}) {
-    this.opts = { backoffBaseMs: 5, backoffMaxMs: 1_000_000, retriesPerSecond: 10, retryBurst: 100, ...opts };
+    this.opts = { backoffBaseMs: 5, backoffMaxMs: 1_000_000, retriesPerSecond: 10, retryBurst: 100, lowPriorityMaxWaitMs: 30_000, ...opts };
     this.tokens = this.opts.retryBurst;
   }
 
@@ -70,10 +74,12 @@ export class WorkQueue {
       }
     } else {
       this.waiting[already]--;
+      this.lowSince.delete(key);
     }
     this.queued.set(key, priority);
     this.waiting[priority]++;
     this.lanes[priority].push(key);
+    if (priority === 'low') this.lowSince.set(key, Date.now());
   }
 
   /**
@@ -126,15 +132,25 @@ export class WorkQueue {
 
   /** The next key to work on, or undefined once shut down. */
   get(): Promise<string | undefined> {
-    const key = this.next('normal') ?? this.next('low');
+    const key = this.overdueLow() ?? this.next('normal') ?? this.next('low');
     if (key !== undefined) {
       this.waiting[this.queued.get(key)!]--;
       this.queued.delete(key);
+      this.lowSince.delete(key);
       this.processing.add(key);
       return Promise.resolve(key);
     }
     if (this.shuttingDown) return Promise.resolve(undefined);
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** The first key of the low lane if it has waited past lowPriorityMaxWaitMs. */
+  private overdueLow(): string | undefined {
+    const keys = this.lanes.low;
+    while (keys.length > 0 && this.queued.get(keys[0]!) !== 'low') keys.shift();
+    const head = keys[0];
+    if (head === undefined || Date.now() - this.lowSince.get(head)! < this.opts.lowPriorityMaxWaitMs) return undefined;
+    return keys.shift();
   }
 
   /** The first key of a lane whose entry counts (skipping those raised to the normal lane since). */
