@@ -108,9 +108,9 @@ function problemsOf(error: OutputUnit, schema: JsonObject, options: JsonObject):
     case 'type':
       return one(`must be ${Array.isArray(value) ? value.join(',') : String(value)}`);
     case 'minimum':
-      return one(`must be ${own(parent, 'exclusiveMinimum') && (parent as JsonObject).exclusiveMinimum === true ? '>' : '>='} ${String(value)}`);
+      return one(`must be ${isJsonObject(parent) && parent.exclusiveMinimum === true ? '>' : '>='} ${String(value)}`);
     case 'maximum':
-      return one(`must be ${own(parent, 'exclusiveMaximum') && (parent as JsonObject).exclusiveMaximum === true ? '<' : '<='} ${String(value)}`);
+      return one(`must be ${isJsonObject(parent) && parent.exclusiveMaximum === true ? '<' : '<='} ${String(value)}`);
     case 'multipleOf':
       return one(`must be multiple of ${String(value)}`);
     case 'minLength':
