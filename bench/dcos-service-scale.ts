@@ -19,7 +19,9 @@
 // Each phase stops at BENCH_PHASE_TIMEOUT_S (600) and the table says how far it got.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Watch } from '@kubernetes/client-node';
+import { describeLoad, loadSnapshot } from './phase-load.ts';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
@@ -261,6 +263,12 @@ export async function run(): Promise<void> {
     watches.push(deployments, services);
     await Promise.all([deployments.start(), services.start()]);
     const names = Array.from({ length: SERVICES }, (_, i) => `app-${i}`);
+    const pidsDir = join(CLUSTER_DIR, 'pids');
+    const loadBefore = () => loadSnapshot(client, pidsDir, { operator: operator?.pid });
+    const printLoad = async (label: string, before: Awaited<ReturnType<typeof loadBefore>>, elapsedMs: number) => {
+      for (const line of describeLoad(before, await loadBefore(), elapsedMs)) console.log(`    ${label} ${line}`);
+    };
+    const loadA = await loadBefore();
     const ta = performance.now();
     const deadlineA = ta + PHASE_TIMEOUT_MS;
     let createdA = 0;
@@ -276,6 +284,7 @@ export async function run(): Promise<void> {
     try {
       await Promise.race([Promise.all([deployments.until(all, deadlineA), services.until(all, deadlineA)]), exited]);
       operatorMs = Math.max(...names.map((n) => Math.max(deployments.seen.get(n)!, services.seen.get(n)!))) - ta;
+      await printLoad('live', loadA, performance.now() - ta);
     } catch (err) {
       if (!(err instanceof PhaseTimeout)) throw err;
       notes.push(`(a) stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit: ${createdA} DcosServices created, ${deployments.seen.size} Deployments and ${services.seen.size} Services seen`);
@@ -315,6 +324,7 @@ export async function run(): Promise<void> {
     await untilQuiet(client, performance.now() + PHASE_TIMEOUT_MS);
     await sleep(3000);
     const settled = (await client.list<Obj>('dcos.dev/v1alpha1', 'DcosService')).items.length - SERVICES;
+    const loadR = await loadBefore();
     const tr = performance.now();
     ({ child: operator, gone: exited } = startOperator());
     const allRestart = () => restartDeployments.seen.size >= SERVICES && restartServices.seen.size >= SERVICES;
@@ -322,6 +332,7 @@ export async function run(): Promise<void> {
     try {
       await Promise.race([Promise.all([restartDeployments.until(allRestart, tr + PHASE_TIMEOUT_MS), restartServices.until(allRestart, tr + PHASE_TIMEOUT_MS)]), exited]);
       restartMs = Math.max(...names.map((n) => Math.max(restartDeployments.seen.get(n)!, restartServices.seen.get(n)!))) - tr;
+      await printLoad('restart', loadR, performance.now() - tr);
     } catch (err) {
       if (!(err instanceof PhaseTimeout)) throw err;
       notes.push(`(a) restart stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit: ${restartDeployments.seen.size} Deployments and ${restartServices.seen.size} Services seen`);
@@ -351,6 +362,7 @@ export async function run(): Promise<void> {
       const waited = await untilQuiet(client, performance.now() + PHASE_TIMEOUT_MS);
       await sleep(3000);
       console.log(`(a) cluster quiet after ${seconds(waited)} (every Deployment's pods ready)`);
+      const load = await loadBefore();
       const tb = performance.now();
       const deadline = tb + PHASE_TIMEOUT_MS;
       let written = 0;
@@ -361,6 +373,7 @@ export async function run(): Promise<void> {
         written++;
       });
       const ms = performance.now() - tb;
+      await printLoad('bare', load, ms);
       if (written < SERVICES) notes.push(`(a) bare client (${label}) stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit after ${written} Deployment+Service pairs`);
       console.log(`(a) bare client: ${written} Deployments + ${written} Services ${label} in ${seconds(ms)}`);
       return ms;
