@@ -37,8 +37,18 @@ function projectMetadata<T extends KubeObjectLike>(o: T): T {
   } as T;
 }
 
+/**
+ * Labels and annotations as the operator compares them to see whether someone edited a child: the
+ * Deployment controller's own (deployment.kubernetes.io/revision, set on every new Deployment) are
+ * not an edit, and re-applying for them would write every Deployment twice.
+ */
+function editableMetadata(o: KubeObjectLike): string {
+  const annotations = Object.entries(o.metadata.annotations ?? {}).filter(([k]) => !k.startsWith('deployment.kubernetes.io/'));
+  return JSON.stringify([o.metadata.labels, annotations]);
+}
+
 function sameMetadata(a: KubeObjectLike, b: KubeObjectLike): boolean {
-  return JSON.stringify([a.metadata.labels, a.metadata.annotations]) === JSON.stringify([b.metadata.labels, b.metadata.annotations]);
+  return editableMetadata(a) === editableMetadata(b);
 }
 
 const ownerKey = (obj: KubeObjectLike): string | undefined => {
@@ -69,6 +79,9 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
   // Keys whose children must be applied again; the rest (pod changes, status-only changes) only
   // need their status recomputed, which saves three API calls per pod event.
   const needsApply = new Set<string>();
+  // Deployments applied but not yet seen by the watch: a reconcile in between (a pod or Service
+  // event) must not take the missing cache entry for a deleted Deployment and apply again.
+  const appliedNotSeen = new Map<string, DeploymentObj>();
   const controller = new Controller(DCOS_SERVICE_CONTROLLER, reconcile, ctx.log, {
     workers: ctx.config.workers,
     resyncMs: ctx.config.resyncSeconds * 1000,
@@ -123,6 +136,11 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
     else enqueueStatus(key);
   };
   deployments.on(byOwner);
+  const seen = (d: KubeObjectLike) => {
+    const key = ownerKey(d);
+    if (key) appliedNotSeen.delete(key);
+  };
+  deployments.on({ onAdd: seen, onDelete: seen });
   k8sServices.on(byOwner);
   pods.on({
     onAdd: (p) => {
@@ -158,10 +176,13 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
 
   async function reconcile(key: string): Promise<void> {
     const svc = services.store.get(key);
-    if (!svc || svc.metadata.deletionTimestamp) return; // children go with it through their owner references
+    if (!svc || svc.metadata.deletionTimestamp) {
+      appliedNotSeen.delete(key);
+      return; // children go with it through their owner references
+    }
     const ns = svc.metadata.namespace!;
     const name = svc.metadata.name;
-    const existing = deployments.store.get(key);
+    const existing = deployments.store.get(key) ?? appliedNotSeen.get(key);
 
     const deps = resolveDependencies(appIdOf(svc), svc.spec.dependencies);
     const gate = deps.length > 0 ? dependencyGate(deps, dependencyStates(ns), (existing?.spec.replicas ?? 0) > 0) : undefined;
@@ -188,6 +209,7 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
         ]);
         deployment = appliedDeployment as DeploymentObj;
         applied = true;
+        if (!deployments.store.get(key)) appliedNotSeen.set(key, projectDeployment(deployment));
       } catch (err) {
         needsApply.add(key);
         throw err;

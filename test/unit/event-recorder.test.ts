@@ -59,4 +59,30 @@ describe('EventRecorder', () => {
     await Promise.all(sent);
     expect(c.written).toEqual(['to 3', 'to 4']);
   });
+
+  it('holds events while told to, and sends them all once the hold lifts', async () => {
+    const c = slowClient();
+    let busy = true;
+    const recorder = new EventRecorder(c.client, pino({ level: 'silent' }), { holdWhile: () => busy });
+    const sent = Array.from({ length: 3 }, (_, i) => recorder.emit(regarding(i), 'Normal', 'Created', `note ${i}`));
+    await new Promise((r) => setTimeout(r, 250));
+    expect(c.most()).toBe(0);
+    busy = false;
+    await new Promise((r) => setTimeout(r, 150));
+    await c.releaseAll();
+    await Promise.all(sent);
+    expect(c.written).toEqual(['note 0', 'note 1', 'note 2']);
+  });
+
+  it('sends a held event anyway once it has waited its longest', async () => {
+    const c = slowClient();
+    const recorder = new EventRecorder(c.client, pino({ level: 'silent' }), { holdWhile: () => true, maxHoldMs: 200 });
+    const sent = recorder.emit(regarding(1), 'Warning', 'InvalidSpec', 'cpus: must be > 0');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(c.most()).toBe(0);
+    await new Promise((r) => setTimeout(r, 250));
+    await c.releaseAll();
+    await sent;
+    expect(c.written).toEqual(['cpus: must be > 0']);
+  });
 });

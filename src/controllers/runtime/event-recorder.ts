@@ -16,7 +16,17 @@ export interface EventRecorderOptions {
   maxInFlight?: number;
   /** Events waiting past this are dropped, oldest first (client-go drops too, rather than grow without bound). */
   maxPending?: number;
+  /**
+   * While this holds, waiting events stay waiting (up to maxHoldMs each): the operator passes "a
+   * controller has changes to make", so a bulk apply's thousand "Created" events follow the
+   * thousand objects they report instead of taking the apiserver's time from them.
+   */
+  holdWhile?: () => boolean;
+  maxHoldMs?: number;
 }
+
+/** How often held events look again whether they may go. */
+const HOLD_RECHECK_MS = 100;
 
 function microTime(date: Date): string {
   return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -32,8 +42,11 @@ export class EventRecorder {
   private readonly recent = new Map<string, number>();
   private readonly maxInFlight: number;
   private readonly maxPending: number;
-  private readonly pending: Array<{ send: () => Promise<void>; settle: () => void }> = [];
+  private readonly holdWhile: () => boolean;
+  private readonly maxHoldMs: number;
+  private readonly pending: Array<{ send: () => Promise<void>; settle: () => void; since: number }> = [];
   private inFlight = 0;
+  private recheck?: NodeJS.Timeout;
 
   constructor(client: KubeClient, log: Logger, opts: EventRecorderOptions = {}) {
     this.client = client;
@@ -44,6 +57,8 @@ export class EventRecorder {
     this.maxRemembered = opts.maxRemembered ?? 10_000;
     this.maxInFlight = opts.maxInFlight ?? 4;
     this.maxPending = opts.maxPending ?? 1_000;
+    this.holdWhile = opts.holdWhile ?? (() => false);
+    this.maxHoldMs = opts.maxHoldMs ?? 30_000;
   }
 
   /**
@@ -87,7 +102,7 @@ export class EventRecorder {
       }
     };
     return new Promise<void>((settle) => {
-      this.pending.push({ send, settle });
+      this.pending.push({ send, settle, since: now });
       if (this.pending.length > this.maxPending) {
         this.pending.shift()!.settle();
         this.log.warn({ maxPending: this.maxPending }, 'too many events waiting to be written; dropped the oldest');
@@ -97,6 +112,13 @@ export class EventRecorder {
   }
 
   private drain(): void {
+    if (this.pending.length > 0 && Date.now() - this.pending[0]!.since < this.maxHoldMs && this.holdWhile()) {
+      this.recheck ??= setTimeout(() => {
+        this.recheck = undefined;
+        this.drain();
+      }, HOLD_RECHECK_MS).unref();
+      return;
+    }
     while (this.inFlight < this.maxInFlight && this.pending.length > 0) {
       const { send, settle } = this.pending.shift()!;
       this.inFlight++;
