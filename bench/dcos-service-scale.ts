@@ -279,6 +279,8 @@ export async function run(): Promise<void> {
       return ms;
     };
     const bareBeforeMs = await bareRun(BARE_NS, (o) => client.create(o), 'created (before the operator)');
+    // Its pods first: kube-controller-manager would otherwise still be creating them while the operator warms up.
+    await untilQuiet(client, performance.now() + PHASE_TIMEOUT_MS);
 
     const metricsPort = PORT_BASE + 90;
     const startOperator = () => {
