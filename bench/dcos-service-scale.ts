@@ -234,7 +234,7 @@ export async function run(): Promise<void> {
 
     const names = Array.from({ length: SERVICES }, (_, i) => `app-${i}`);
     const pidsDir = join(CLUSTER_DIR, 'pids');
-    const loadBefore = () => loadSnapshot(client, pidsDir, { operator: operator?.pid });
+    const loadBefore = () => loadSnapshot(client, pidsDir, { operator: operator?.pid, 'bench client': process.pid });
     const printLoad = async (label: string, before: Awaited<ReturnType<typeof loadBefore>>, elapsedMs: number) => {
       for (const line of describeLoad(before, await loadBefore(), elapsedMs)) console.log(`    ${label} ${line}`);
     };

@@ -10,19 +10,17 @@ type Crd = KubeObjectLike & { status?: { conditions?: Array<{ type: string; stat
  * and waits until the apiserver serves them.
  */
 export async function installCrds(client: KubeClient, log: Logger, timeoutMs = 60_000): Promise<void> {
-  for (const def of kinds) {
-    await client.apply(crdFor(def) as Crd);
-  }
   const deadline = Date.now() + timeoutMs;
-  for (const def of kinds) {
-    const name = (crdFor(def) as Crd).metadata.name;
+  // At once: each is its own object, and an operator restarting is waiting on them before anything else.
+  await Promise.all(kinds.map(async (def) => {
+    let crd = await client.apply(crdFor(def) as Crd);
     for (;;) {
-      const crd = await client.get<Crd>('apiextensions.k8s.io/v1', 'CustomResourceDefinition', name);
       const established = crd.status?.conditions?.find((c) => c.type === 'Established');
       if (established?.status === 'True') break;
-      if (Date.now() > deadline) throw new Error(`CRD ${name} was not Established within ${timeoutMs / 1000} s: ${established?.message ?? 'no condition yet'}`);
+      if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata.name} was not Established within ${timeoutMs / 1000} s: ${established?.message ?? 'no condition yet'}`);
       await new Promise((r) => setTimeout(r, 200));
+      crd = await client.get<Crd>('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name);
     }
-  }
+  }));
   log.info({ crds: kinds.map((k) => k.plural) }, 'CRDs installed');
 }
