@@ -3,22 +3,22 @@
 //   (a) BENCH_SERVICES (1000) small DcosServices: the time until all their Deployments and Services
 //       exist (seen by watches), against the time a bare client takes to create the same Deployments
 //       and Services (translateService's output) at the same concurrency, in the same run. Goal:
-//       operator / bare <= 1.2. Two ways:
-//       live: created by a client at BENCH_CONCURRENCY (32) while the operator runs, timed from the
-//         first create: the client's own creates of the DcosServices are in the time.
-//       restart: created while the operator is down, timed from starting it (process start, CRDs,
-//         cache sync included), with the live phase's services settled beside them: the operator's
-//         own work against the bare client's, object for object.
-//       The bare client writes the objects both by POST and by server-side apply (as the operator
-//       must, to own their fields), before the operator's phases and again after them (POST, apply
-//       ... apply, POST), and the ratios divide by the mean of each: every write costs the
-//       apiserver more as the cluster fills (a Service's IP allocation counts every allocated IP:
-//       measured 3.0 -> 4.7 ms of apiserver CPU per write over 3,000 pairs), so a divisor from one
-//       side only would favour one of them. apply / POST is the apiserver's own cost of apply.
+//       operator / bare <= 1.2. Every timed phase runs on a control plane of its own, started for
+//       it: each write costs the apiserver more as the cluster fills (a Service's IP allocation
+//       counts every allocated IP; the same 2,000 POSTs took 6.5 s on a fresh cluster and 13.6 s
+//       after 5,000 more objects), and a backlog of pods left by one phase would load the next.
+//       Phases, BENCH_ROUNDS (2) times, the second round in reverse order:
+//       bare POST and bare apply: the bare client (after 20 warm-up pairs) by POST, and by
+//         server-side apply as the operator must write them to own their fields; the objects a POST
+//         makes are not quite the same: their managedFields say Update, not Apply.
+//       live: the operator running (20 warm-up services done), a client creates the DcosServices at
+//         BENCH_CONCURRENCY (32), timed from the first create: the client's own creates are in it.
+//       restart: the DcosServices created while the operator is down, timed from starting it
+//         (process start, CRDs, cache sync included): the operator's own work, object for object.
 //   (b) create one DcosService -> its Deployment seen by a watch, BENCH_SAMPLES (100) times one
-//       after the other: p50 and p99 (goals 50 ms and 250 ms).
-//   (c) the operator's RSS and heap before (with 20 warm-up services) and with all of them and their
-//       pods (Running on kwok nodes) cached: per-service figures.
+//       after the other, with the 1,000 services present: p50 and p99 (goals 50 ms and 250 ms).
+//   (c) the operator's RSS and heap before (with 20 warm-up services) and with 1,000 more and their
+//       pods (Running on kwok nodes) cached: per-service figures. (b) and (c) share a last cluster.
 // Each phase stops at BENCH_PHASE_TIMEOUT_S (600) and the table says how far it got.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -33,15 +33,10 @@ const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_S ?? 600) * 1000
 const CLUSTER_DIR = process.env.BENCH_SERVICES_CLUSTER_DIR ?? '/tmp/dcos-bench-services';
 const PORT_BASE = Number(process.env.BENCH_SERVICES_PORT_BASE ?? 33400);
 /** kwok nodes take 110 pods each: room for the operator's pods, the bare client's and the samples'. */
-const NODES = Number(process.env.BENCH_SERVICES_NODES ?? Math.ceil((6 * SERVICES + SAMPLES + 40) / 100) + 1);
+const NODES = Number(process.env.BENCH_SERVICES_NODES ?? Math.ceil((SERVICES + SAMPLES + 40) / 100) + 1);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
 const NS = 'bench-services';
-const RESTART_NS = 'bench-restart';
-const BARE_NS = 'bench-bare';
-const BARE_AFTER_NS = 'bench-bare-after';
-const BARE_WARMUP_NS = 'bench-bare-warmup';
-const BARE_APPLY_NS = 'bench-bare-apply';
-const BARE_APPLY_AFTER_NS = 'bench-bare-apply-after';
 const OPERATOR_NS = 'bench-operator';
 const WARMUP_NS = 'bench-warmup';
 /** Services the operator handles before the "before" memory figure, so JIT and first-use allocations are not counted per service. */
@@ -193,21 +188,7 @@ async function untilAllRunning(client: Client, expected: number, deadline: numbe
   }
 }
 
-/**
- * Until every Deployment in the cluster has its pods ready: kube-controller-manager creates pods at
- * its own pace (20 requests/s), so a backlog left by one phase would load the apiserver during the
- * next one. Each timed phase starts on a quiet cluster, or they would be timed against each other's
- * leftovers (measured: the second of two back-to-back bare runs was slower, whichever went first).
- */
-async function untilQuiet(client: Client, deadline: number): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    const list = await client.list<Obj & { spec?: { replicas?: number }; status?: { readyReplicas?: number } }>('apps/v1', 'Deployment');
-    const pending = list.items.filter((d) => (d.status?.readyReplicas ?? 0) < (d.spec?.replicas ?? 1)).length;
-    if (pending === 0 || performance.now() > deadline) return performance.now() - started;
-    await sleep(2000);
-  }
-}
+type Phase = 'bare POST' | 'bare apply' | 'live' | 'restart';
 
 export async function run(): Promise<void> {
   // Set here, not at import: `npm run bench` runs several benches in one process, each on its own cluster.
@@ -220,138 +201,196 @@ export async function run(): Promise<void> {
   const { translateService } = await import('../src/marathon/index.ts');
   const { defaultOperatorConfig } = await import('../src/operator/operator-config.ts');
   const { OPERATOR_NODE_FLAGS } = await import('../src/operator/node-flags.ts');
+  const { installCrds } = await import('../src/operator/install-crds.ts');
+  const { pino } = await import('pino');
 
-  console.log(`\n== DcosServices at scale on the local control plane: ${SERVICES} services, client concurrency ${CONCURRENCY}, ${NODES} kwok nodes ==`);
+  console.log(`\n== DcosServices at scale on the local control plane: ${SERVICES} services, client concurrency ${CONCURRENCY}, ${NODES} kwok nodes, a control plane per phase, ${ROUNDS} rounds ==`);
   let operator: ChildProcess | undefined;
-  const watches: Sightings[] = [];
+  let watches: Sightings[] = [];
   const rows: string[] = [];
   const notes: string[] = [];
-  try {
-    const t0 = performance.now();
+  const names = Array.from({ length: SERVICES }, (_, i) => `app-${i}`);
+  const metricsPort = PORT_BASE + 90;
+  const pidsDir = join(CLUSTER_DIR, 'pids');
+  const defaultImage = defaultOperatorConfig().defaultImage;
+
+  /** A control plane of its own, purged after: the phase gets a fresh apiserver, etcd and controller manager. */
+  const freshCluster = async () => {
+    await clusterDown({ purge: true });
     const report = await clusterUp(() => undefined);
-    console.log(`cluster up in ${seconds(performance.now() - t0)} (${report.nodes} nodes Ready)`);
     const client = KubeClient.fromFile(report.kubeconfig);
-    for (const ns of [NS, RESTART_NS, BARE_NS, BARE_AFTER_NS, BARE_WARMUP_NS, BARE_APPLY_NS, BARE_APPLY_AFTER_NS, OPERATOR_NS, WARMUP_NS]) await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as Obj).catch(() => undefined);
-
-    const names = Array.from({ length: SERVICES }, (_, i) => `app-${i}`);
-    const pidsDir = join(CLUSTER_DIR, 'pids');
-    const loadBefore = () => loadSnapshot(client, pidsDir, { operator: operator?.pid, 'bench client': process.pid });
-    const printLoad = async (label: string, before: Awaited<ReturnType<typeof loadBefore>>, elapsedMs: number) => {
-      for (const line of describeLoad(before, await loadBefore(), elapsedMs)) console.log(`    ${label} ${line}`);
-    };
-    // (a) the bare client: the same Deployments and Services, translateService's output, written
-    // directly: by POST (create), then by server-side apply as the operator writes them, so the
-    // share of the gap that is the apiserver's cost of apply shows beside the operator's own.
-    const defaultImage = defaultOperatorConfig().defaultImage;
-    const bareObjects = (namespace: string): Obj[][] =>
-      names.map((name, i) => {
-        const t = translateService({ ...dcosService(name, namespace), metadata: { name, namespace, uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` } }, { defaultImage });
-        if (!t.ok || !t.service) throw new Error(`${name} did not translate to a Deployment and a Service: ${JSON.stringify(t)}`);
-        // No owner: the DcosService does not exist here, and the garbage collector would delete orphans of a missing owner.
-        const strip = (o: { metadata: object }) => ({ ...o, metadata: { ...o.metadata, ownerReferences: undefined } }) as unknown as Obj;
-        return [strip(t.deployment), strip(t.service)];
-      });
-    const bareRun = async (namespace: string, write: (o: Obj) => Promise<unknown>, label: string): Promise<number> => {
-      const objects = bareObjects(namespace);
-      if (namespace === BARE_NS) {
-        // A cluster just started: the apiserver's first writes of each kind are slower, as the operator's warm-up services are for it.
-        const warm = bareObjects(BARE_WARMUP_NS).slice(0, WARMUP);
-        await inParallel(WARMUP, 8, async (i) => {
-          for (const o of warm[i]!) await write(o);
-        });
-      }
-      const waited = await untilQuiet(client, performance.now() + PHASE_TIMEOUT_MS);
-      await sleep(3000);
-      console.log(`(a) cluster quiet after ${seconds(waited)} (every Deployment's pods ready)`);
-      const load = await loadBefore();
-      const tb = performance.now();
-      const deadline = tb + PHASE_TIMEOUT_MS;
-      let written = 0;
-      await inParallel(SERVICES, CONCURRENCY, async (i) => {
-        if (performance.now() > deadline) return;
-        // Deployment then Service, as the operator applies them.
-        for (const o of objects[i]!) await write(o);
-        written++;
-      });
-      const ms = performance.now() - tb;
-      await printLoad('bare', load, ms);
-      if (written < SERVICES) notes.push(`(a) bare client (${label}) stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit after ${written} Deployment+Service pairs`);
-      console.log(`(a) bare client: ${written} Deployments + ${written} Services ${label} in ${seconds(ms)}`);
-      return ms;
-    };
-    const bareBeforeMs = await bareRun(BARE_NS, (o) => client.create(o), 'created (before the operator)');
-    const bareApplyBeforeMs = await bareRun(BARE_APPLY_NS, (o) => client.apply(o), 'server-side applied (before the operator)');
-    // Its pods first: kube-controller-manager would otherwise still be creating them while the operator warms up.
-    await untilQuiet(client, performance.now() + PHASE_TIMEOUT_MS);
-
-    const metricsPort = PORT_BASE + 90;
-    const startOperator = () => {
-      const child = spawn(process.execPath, [...OPERATOR_NODE_FLAGS, 'src/main.ts', '--kubeconfig', report.kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--metrics-port', String(metricsPort), '--namespace', OPERATOR_NS, '--default-repository', '', '--log-level', 'warn'], {
-        cwd: new URL('..', import.meta.url).pathname,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      const gone = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the operator exited (${code})`))));
-      gone.catch(() => undefined);
-      return { child, gone };
-    };
-    let exited: Promise<never>;
-    ({ child: operator, gone: exited } = startOperator());
-    // The operator installs the CRDs and, once its caches are synced, creates DcosCluster default.
-    for (let i = 0; ; i++) {
-      const c = await client.getOrUndefined<Obj>('dcos.dev/v1alpha1', 'DcosCluster', 'default').catch(() => undefined);
-      if (c) break;
-      if (i > 600 || operator.exitCode !== null) throw new Error('the operator did not publish DcosCluster default within 120 s');
-      await sleep(200);
-    }
-    // A few services first (left in place), so the baseline has the code paths warm.
-    await inParallel(WARMUP, 8, (i) => client.create(dcosService(`warmup-${i}`, WARMUP_NS)));
-    for (let i = 0; ; i++) {
-      const list = await client.list<Obj & { status?: { tasksRunning?: number } }>('dcos.dev/v1alpha1', 'DcosService', { namespace: WARMUP_NS });
-      if (list.items.filter((s) => (s.status?.tasksRunning ?? 0) >= 1).length >= WARMUP) break;
-      if (i > 120) throw new Error(`the ${WARMUP} warm-up services did not run within 60 s`);
-      await sleep(500);
-    }
-
-    // (a) through the operator.
+    for (const ns of [NS, WARMUP_NS, OPERATOR_NS]) await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as Obj);
+    return { client, kubeconfig: report.kubeconfig };
+  };
+  const startOperator = (kubeconfig: string) => {
+    const child = spawn(process.execPath, [...OPERATOR_NODE_FLAGS, 'src/main.ts', '--kubeconfig', kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--metrics-port', String(metricsPort), '--namespace', OPERATOR_NS, '--default-repository', '', '--log-level', 'warn'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const gone = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the operator exited (${code})`))));
+    gone.catch(() => undefined);
+    return { child, gone };
+  };
+  const stopOperator = async () => {
+    if (operator) await stopProcess(operator);
+    operator = undefined;
+  };
+  const loadNow = (client: Client) => loadSnapshot(client, pidsDir, { operator: operator?.pid, 'bench client': process.pid });
+  const printLoad = async (client: Client, label: string, before: Awaited<ReturnType<typeof loadNow>>, elapsedMs: number) => {
+    for (const line of describeLoad(before, await loadNow(client), elapsedMs)) console.log(`    ${label} ${line}`);
+  };
+  /** Watches on the namespace's Deployments and Services; resolves with the time the last of SERVICES pairs was seen, from `from`. */
+  const sightings = async (client: Client) => {
     const deployments = new Sightings(client, 'apps/v1', 'Deployment', 'deployments', NS);
     const services = new Sightings(client, 'v1', 'Service', 'services', NS);
     watches.push(deployments, services);
     await Promise.all([deployments.start(), services.start()]);
-    const quietA = await untilQuiet(client, performance.now() + PHASE_TIMEOUT_MS);
-    await sleep(3000);
-    console.log(`(a) cluster quiet after ${seconds(quietA)} (every Deployment's pods ready)`);
-    // With the bare client's first objects and their pods cached too: the per-service figures are differences.
-    const before = await settledMemory(metricsPort, operator.pid!);
-    const loadA = await loadBefore();
-    const ta = performance.now();
-    const deadlineA = ta + PHASE_TIMEOUT_MS;
-    let createdA = 0;
-    const creating = inParallel(SERVICES, CONCURRENCY, async (i) => {
-      if (performance.now() > deadlineA) return;
-      await client.create(dcosService(names[i]!, NS));
-      createdA++;
-    });
-    await creating;
-    const createMs = performance.now() - ta;
     const all = () => deployments.seen.size >= SERVICES && services.seen.size >= SERVICES;
-    let operatorMs: number | undefined;
-    try {
-      await Promise.race([Promise.all([deployments.until(all, deadlineA), services.until(all, deadlineA)]), exited]);
-      operatorMs = Math.max(...names.map((n) => Math.max(deployments.seen.get(n)!, services.seen.get(n)!))) - ta;
-      await printLoad('live', loadA, performance.now() - ta);
-    } catch (err) {
-      if (!(err instanceof PhaseTimeout)) throw err;
-      notes.push(`(a) stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit: ${createdA} DcosServices created, ${deployments.seen.size} Deployments and ${services.seen.size} Services seen`);
+    const lastSeen = async (from: number, exited: Promise<never>): Promise<number | undefined> => {
+      try {
+        await Promise.race([Promise.all([deployments.until(all, from + PHASE_TIMEOUT_MS), services.until(all, from + PHASE_TIMEOUT_MS)]), exited]);
+        return Math.max(...names.map((n) => Math.max(deployments.seen.get(n)!, services.seen.get(n)!))) - from;
+      } catch (err) {
+        if (!(err instanceof PhaseTimeout)) throw err;
+        notes.push(`a phase stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit: ${deployments.seen.size} Deployments and ${services.seen.size} Services seen`);
+        return undefined;
+      }
+    };
+    return { deployments, lastSeen };
+  };
+  /** The operator up, its CRDs and caches ready (it publishes DcosCluster default), and WARMUP services running. */
+  const operatorWarm = async (client: Client, kubeconfig: string) => {
+    const started = startOperator(kubeconfig);
+    operator = started.child;
+    for (let i = 0; ; i++) {
+      if (await client.getOrUndefined<Obj>('dcos.dev/v1alpha1', 'DcosCluster', 'default').catch(() => undefined)) break;
+      if (i > 600 || operator.exitCode !== null) throw new Error('the operator did not publish DcosCluster default within 120 s');
+      await sleep(200);
     }
-    console.log(`(a) operator: ${createdA} DcosServices created in ${seconds(createMs)}; all Deployments and Services seen ${operatorMs !== undefined ? `after ${seconds(operatorMs)}` : 'NOT in time'}`);
+    await inParallel(WARMUP, 8, (i) => client.create(dcosService(`warmup-${i}`, WARMUP_NS)));
+    for (let i = 0; ; i++) {
+      const list = await client.list<Obj & { status?: { tasksRunning?: number } }>('dcos.dev/v1alpha1', 'DcosService', { namespace: WARMUP_NS });
+      if (list.items.filter((s) => (s.status?.tasksRunning ?? 0) >= 1).length >= WARMUP) break;
+      if (i > 240) throw new Error(`the ${WARMUP} warm-up services did not run within 120 s`);
+      await sleep(500);
+    }
+    await sleep(3000);
+    // Wrapped: an async function returning the pending promise itself would wait for the operator to exit.
+    return { exited: started.gone };
+  };
+  const createServices = async (client: Client): Promise<{ created: number; ms: number }> => {
+    const t = performance.now();
+    let created = 0;
+    await inParallel(SERVICES, CONCURRENCY, async (i) => {
+      if (performance.now() > t + PHASE_TIMEOUT_MS) return;
+      await client.create(dcosService(names[i]!, NS));
+      created++;
+    });
+    return { created, ms: performance.now() - t };
+  };
 
-    // (c) with every service's pod Running and cached (status written), then (b) on top.
+  const bareObjects = (namespace: string): Obj[][] =>
+    names.map((name, i) => {
+      const t = translateService({ ...dcosService(name, namespace), metadata: { name, namespace, uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` } }, { defaultImage });
+      if (!t.ok || !t.service) throw new Error(`${name} did not translate to a Deployment and a Service: ${JSON.stringify(t)}`);
+      // No owner: the DcosService does not exist here, and the garbage collector would delete orphans of a missing owner.
+      const strip = (o: { metadata: object }) => ({ ...o, metadata: { ...o.metadata, ownerReferences: undefined } }) as unknown as Obj;
+      return [strip(t.deployment), strip(t.service)];
+    });
+
+  const phases: Record<Phase, () => Promise<number | undefined>> = {
+    'bare POST': () => bare('POST', (client) => (o) => client.create(o)),
+    'bare apply': () => bare('apply', (client) => (o) => client.apply(o)),
+    live: async () => {
+      const { client, kubeconfig } = await freshCluster();
+      const { exited } = await operatorWarm(client, kubeconfig);
+      const { lastSeen } = await sightings(client);
+      const load = await loadNow(client);
+      const t = performance.now();
+      const { created, ms: createMs } = await createServices(client);
+      const ms = await lastSeen(t, exited);
+      await printLoad(client, 'live', load, performance.now() - t);
+      console.log(`(a) live: ${created} DcosServices created in ${seconds(createMs)}; all Deployments and Services seen ${ms !== undefined ? `after ${seconds(ms)}` : 'NOT in time'}`);
+      return ms;
+    },
+    restart: async () => {
+      const { client, kubeconfig } = await freshCluster();
+      await installCrds(client, pino({ level: 'silent' }));
+      await createServices(client);
+      const { deployments, lastSeen } = await sightings(client);
+      const load = await loadNow(client);
+      const t = performance.now();
+      const started = startOperator(kubeconfig);
+      operator = started.child;
+      const ms = await lastSeen(t, started.gone);
+      await printLoad(client, 'restart', load, performance.now() - t);
+      const first = Math.min(...deployments.seen.values()) - t;
+      console.log(`(a) restart: operator started with ${SERVICES} DcosServices waiting; first Deployment seen after ${seconds(first)}, all Deployments and Services ${ms !== undefined ? `after ${seconds(ms)}` : 'NOT in time'}`);
+      return ms;
+    },
+  };
+  async function bare(label: string, writer: (client: Client) => (o: Obj) => Promise<unknown>): Promise<number | undefined> {
+    const { client } = await freshCluster();
+    const write = writer(client);
+    // A cluster just started: its first writes of each kind are slower, as the operator's warm-up services are for it.
+    const warm = bareObjects(WARMUP_NS).slice(0, WARMUP);
+    await inParallel(WARMUP, 8, async (i) => {
+      for (const o of warm[i]!) await write(o);
+    });
+    await sleep(3000);
+    const objects = bareObjects(NS);
+    const load = await loadNow(client);
+    const t = performance.now();
+    let written = 0;
+    await inParallel(SERVICES, CONCURRENCY, async (i) => {
+      if (performance.now() > t + PHASE_TIMEOUT_MS) return;
+      // Deployment then Service, as the operator applies them.
+      for (const o of objects[i]!) await write(o);
+      written++;
+    });
+    const ms = performance.now() - t;
+    await printLoad(client, `bare ${label}`, load, ms);
+    console.log(`(a) bare client: ${written} Deployments + ${written} Services by ${label} in ${seconds(ms)}`);
+    if (written < SERVICES) {
+      notes.push(`(a) bare client (${label}) stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit after ${written} Deployment+Service pairs`);
+      return undefined;
+    }
+    return ms;
+  }
+
+  const endPhase = async () => {
+    for (const w of watches) w.stop();
+    watches = [];
+    await stopOperator();
+  };
+
+  try {
+    const order: Phase[] = ['bare POST', 'bare apply', 'live', 'restart'];
+    const times: Record<Phase, number[]> = { 'bare POST': [], 'bare apply': [], live: [], restart: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const phase of round % 2 === 0 ? order : [...order].reverse()) {
+        const ms = await phases[phase]();
+        await endPhase();
+        if (ms !== undefined) times[phase].push(ms);
+      }
+    }
+
+    // (c) and (b): one more control plane, the operator with 1,000 services and their pods.
+    const { client, kubeconfig } = await freshCluster();
+    const { exited } = await operatorWarm(client, kubeconfig);
+    const before = await settledMemory(metricsPort, operator!.pid!);
+    const { deployments, lastSeen } = await sightings(client);
+    const t = performance.now();
+    await createServices(client);
+    const liveMs = await lastSeen(t, exited);
+    if (liveMs !== undefined) {
+      times.live.push(liveMs);
+      console.log(`(a) live, once more (with (b) and (c)): all Deployments and Services seen after ${seconds(liveMs)}`);
+    }
     const running = await untilAllRunning(client, SERVICES, performance.now() + PHASE_TIMEOUT_MS);
     if (running < SERVICES) notes.push(`(c) only ${running} of ${SERVICES} DcosServices showed their task running within ${PHASE_TIMEOUT_MS / 1000} s`);
     await sleep(3000);
-    const after = await settledMemory(metricsPort, operator.pid!);
-
-    // (b) one at a time: create -> the Deployment on the watch.
+    const after = await settledMemory(metricsPort, operator!.pid!);
     const latencies: number[] = [];
     const deadlineB = performance.now() + PHASE_TIMEOUT_MS;
     try {
@@ -367,64 +406,35 @@ export async function run(): Promise<void> {
       notes.push(`(b) stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit after ${latencies.length} samples`);
     }
 
-    // (a) restart: DcosServices created while the operator is down, then the operator started.
-    await stopProcess(operator);
-    operator = undefined;
-    const restartDeployments = new Sightings(client, 'apps/v1', 'Deployment', 'deployments', RESTART_NS);
-    const restartServices = new Sightings(client, 'v1', 'Service', 'services', RESTART_NS);
-    watches.push(restartDeployments, restartServices);
-    await Promise.all([restartDeployments.start(), restartServices.start()]);
-    await inParallel(SERVICES, CONCURRENCY, (i) => client.create(dcosService(names[i]!, RESTART_NS)));
-    await untilQuiet(client, performance.now() + PHASE_TIMEOUT_MS);
-    await sleep(3000);
-    const settled = (await client.list<Obj>('dcos.dev/v1alpha1', 'DcosService')).items.length - SERVICES;
-    const loadR = await loadBefore();
-    const tr = performance.now();
-    ({ child: operator, gone: exited } = startOperator());
-    const allRestart = () => restartDeployments.seen.size >= SERVICES && restartServices.seen.size >= SERVICES;
-    let restartMs: number | undefined;
-    try {
-      await Promise.race([Promise.all([restartDeployments.until(allRestart, tr + PHASE_TIMEOUT_MS), restartServices.until(allRestart, tr + PHASE_TIMEOUT_MS)]), exited]);
-      restartMs = Math.max(...names.map((n) => Math.max(restartDeployments.seen.get(n)!, restartServices.seen.get(n)!))) - tr;
-      await printLoad('restart', loadR, performance.now() - tr);
-    } catch (err) {
-      if (!(err instanceof PhaseTimeout)) throw err;
-      notes.push(`(a) restart stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit: ${restartDeployments.seen.size} Deployments and ${restartServices.seen.size} Services seen`);
+    const median = (xs: number[]) => {
+      const sorted = [...xs].sort((x, y) => x - y);
+      const mid = Math.floor(sorted.length / 2);
+      return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    };
+    const list = (xs: number[]) => xs.map(seconds).join(', ');
+    const m = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, xs.length ? median(xs) : undefined])) as Record<Phase, number | undefined>;
+    rows.push(`| (a) bare client, ${SERVICES} Deployments + ${SERVICES} Services by POST (concurrency ${CONCURRENCY}): each run; median | ${list(times['bare POST'])}; ${m['bare POST'] !== undefined ? seconds(m['bare POST']) : '-'} | | |`);
+    rows.push(`| (a) the same by server-side apply (as the operator writes them): each run; median | ${list(times['bare apply'])}; ${m['bare apply'] !== undefined ? seconds(m['bare apply']) : '-'} | | |`);
+    if (m['bare POST'] && m['bare apply']) rows.push(`| (a) bare apply / bare POST: the apiserver's own cost of apply | ${(m['bare apply'] / m['bare POST']).toFixed(2)} | | |`);
+    rows.push(`| (a) live: ${SERVICES} DcosServices created -> all Deployments + Services exist: each run; median | ${list(times.live)}; ${m.live !== undefined ? seconds(m.live) : '-'} | | |`);
+    rows.push(`| (a) restart: operator started with ${SERVICES} DcosServices waiting -> all exist: each run; median | ${list(times.restart)}; ${m.restart !== undefined ? seconds(m.restart) : '-'} | | |`);
+    for (const phase of ['live', 'restart'] as const) {
+      for (const divisor of ['bare apply', 'bare POST'] as const) {
+        const a = m[phase];
+        const b = m[divisor];
+        if (a !== undefined && b !== undefined) rows.push(`| (a) ${phase} / ${divisor} (medians) | ${(a / b).toFixed(2)} | <= ${GOALS.ratio} | ${(a / b / GOALS.ratio).toFixed(2)} |`);
+      }
     }
-    const firstRestart = Math.min(...restartDeployments.seen.values()) - tr;
-    console.log(`(a) restart: operator started with ${SERVICES} DcosServices waiting and ${settled} settled; first Deployment seen after ${seconds(firstRestart)}, all their Deployments and Services ${restartMs !== undefined ? `after ${seconds(restartMs)}` : 'NOT in time'}`);
-
-    // The operator goes before the bare client runs, so it neither competes for the CPU nor caches those objects.
-    await stopProcess(operator);
-    operator = undefined;
-    await sleep(3000);
-
-    const bareApplyAfterMs = await bareRun(BARE_APPLY_AFTER_NS, (o) => client.apply(o), 'server-side applied (after the operator)');
-    const bareAfterMs = await bareRun(BARE_AFTER_NS, (o) => client.create(o), 'created (after the operator)');
-    const bareMs = (bareBeforeMs + bareAfterMs) / 2;
-    const bareApplyMs = (bareApplyBeforeMs + bareApplyAfterMs) / 2;
-
-    latencies.sort((x, y) => x - y);
-    const perServiceHeap = (after.heap - before.heap) / SERVICES;
-    const perServiceRss = (after.rss - before.rss) / SERVICES;
-    rows.push(`| (a) the same ${SERVICES} Deployments + ${SERVICES} Services by a bare client (concurrency ${CONCURRENCY}), POST, before / after the operator's phases | ${seconds(bareBeforeMs)} / ${seconds(bareAfterMs)} | | |`);
-    rows.push(`| (a) bare POST, mean of the two | ${seconds(bareMs)} | | |`);
-    rows.push(`| (a) the same by a bare client, server-side apply (as the operator writes), before / after | ${seconds(bareApplyBeforeMs)} / ${seconds(bareApplyAfterMs)} | | |`);
-    rows.push(`| (a) bare apply, mean of the two | ${seconds(bareApplyMs)} | | |`);
-    rows.push(`| (a) bare apply / bare POST (means): the apiserver's own cost of apply | ${(bareApplyMs / bareMs).toFixed(2)} | | |`);
-    rows.push(`| (a) live: ${SERVICES} DcosServices created (${seconds(createMs)} of it) -> all Deployments + Services exist | ${operatorMs !== undefined ? seconds(operatorMs) : 'not reached'} | | |`);
-    if (operatorMs !== undefined) rows.push(`| (a) live: operator / bare POST | ${(operatorMs / bareMs).toFixed(2)} | <= ${GOALS.ratio} | ${(operatorMs / bareMs / GOALS.ratio).toFixed(2)} |`);
-    rows.push(`| (a) restart: operator started with ${SERVICES} DcosServices waiting (${settled} settled) -> all their Deployments + Services exist | ${restartMs !== undefined ? seconds(restartMs) : 'not reached'} | | |`);
-    if (restartMs !== undefined) rows.push(`| (a) restart: operator / bare POST | ${(restartMs / bareMs).toFixed(2)} | <= ${GOALS.ratio} | ${(restartMs / bareMs / GOALS.ratio).toFixed(2)} |`);
-    if (operatorMs !== undefined) rows.push(`| (a) live: operator / bare apply | ${(operatorMs / bareApplyMs).toFixed(2)} | <= ${GOALS.ratio} | ${(operatorMs / bareApplyMs / GOALS.ratio).toFixed(2)} |`);
-    if (restartMs !== undefined) rows.push(`| (a) restart: operator / bare apply | ${(restartMs / bareApplyMs).toFixed(2)} | <= ${GOALS.ratio} | ${(restartMs / bareApplyMs / GOALS.ratio).toFixed(2)} |`);
     if (latencies.length > 0) {
+      latencies.sort((x, y) => x - y);
       const p50 = percentile(latencies, 50);
       const p99 = percentile(latencies, 99);
       rows.push(`| (b) create DcosService -> Deployment seen, p50 (${latencies.length} samples, ${SERVICES} services present) | ${p50.toFixed(0)} ms | <= ${GOALS.p50} ms | ${(p50 / GOALS.p50).toFixed(2)} |`);
       rows.push(`| (b) create DcosService -> Deployment seen, p99 | ${p99.toFixed(0)} ms | <= ${GOALS.p99} ms | ${(p99 / GOALS.p99).toFixed(2)} |`);
       rows.push(`| (b) max | ${latencies.at(-1)!.toFixed(0)} ms | | |`);
     }
+    const perServiceHeap = (after.heap - before.heap) / SERVICES;
+    const perServiceRss = (after.rss - before.rss) / SERVICES;
     rows.push(`| (c) operator RSS, before (${WARMUP} warm-up services) -> with ${SERVICES} more services and ${running} running pods cached | ${mib(before.rss)} -> ${mib(after.rss)} | | |`);
     rows.push(`| (c) operator heap used, before -> after | ${mib(before.heap)} -> ${mib(after.heap)} | | |`);
     rows.push(`| (c) RSS per service (DcosService + Deployment + Service + pod cached, status written) | ${(perServiceRss / 1024).toFixed(1)} KiB | | |`);
@@ -434,8 +444,7 @@ export async function run(): Promise<void> {
     for (const r of rows) console.log(r);
     for (const n of notes) console.log(`note: ${n}`);
   } finally {
-    for (const w of watches) w.stop();
-    if (operator) await stopProcess(operator);
+    await endPhase();
     await clusterDown({ purge: true });
     for (const [key, value] of [['DCOS_CLUSTER_DIR', saved.dir], ['DCOS_CLUSTER_PORT_BASE', saved.port], ['DCOS_CLUSTER_NODES', saved.nodes]] as const) {
       if (value === undefined) delete process.env[key];
