@@ -35,6 +35,8 @@ const PORT_BASE = Number(process.env.BENCH_SERVICES_PORT_BASE ?? 33400);
 /** kwok nodes take 110 pods each: room for the operator's pods, the bare client's and the samples'. */
 const NODES = Number(process.env.BENCH_SERVICES_NODES ?? Math.ceil((SERVICES + SAMPLES + 40) / 100) + 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** Extra operator flags for experiments, e.g. BENCH_OPERATOR_ARGS="--workers 32". */
+const OPERATOR_ARGS = (process.env.BENCH_OPERATOR_ARGS ?? '').split(' ').filter(Boolean);
 
 const NS = 'bench-services';
 const OPERATOR_NS = 'bench-operator';
@@ -223,7 +225,7 @@ export async function run(): Promise<void> {
     return { client, kubeconfig: report.kubeconfig };
   };
   const startOperator = (kubeconfig: string) => {
-    const child = spawn(process.execPath, [...OPERATOR_NODE_FLAGS, 'src/main.ts', '--kubeconfig', kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--metrics-port', String(metricsPort), '--namespace', OPERATOR_NS, '--default-repository', '', '--log-level', 'warn'], {
+    const child = spawn(process.execPath, [...OPERATOR_NODE_FLAGS, 'src/main.ts', '--kubeconfig', kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--metrics-port', String(metricsPort), '--namespace', OPERATOR_NS, '--default-repository', '', '--log-level', 'warn', ...OPERATOR_ARGS], {
       cwd: new URL('..', import.meta.url).pathname,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
