@@ -1,5 +1,6 @@
 import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { fetch, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { STATUS_CODES } from 'node:http';
 import { resourcePath, resourceType, type ResourceType } from './resource-types.ts';
 
 export const FIELD_MANAGER = 'dcos-operator';
@@ -92,17 +93,19 @@ export class KubeClient {
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     }
     this.dispatcher ??= ctx.getDispatcher() as Dispatcher | undefined;
-    const res = await fetch(url, { method, headers, body, dispatcher: this.dispatcher, signal: opts.signal });
-    const text = await res.text();
+    // undici's request, not fetch: fetch wraps every body in WHATWG streams, which was most of the
+    // operator's own CPU in a bulk apply (and on 2 cores that CPU is the apiserver's).
+    const res = await request(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher: this.dispatcher, signal: opts.signal });
+    const text = await res.body.text();
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       parsed = text;
     }
-    if (!res.ok) {
+    if (res.statusCode < 200 || res.statusCode > 299) {
       const status = parsed as { reason?: string; message?: string } | undefined;
-      throw new KubeApiError(res.status, status?.reason ?? res.statusText, `${method} ${path}: ${res.status} ${status?.message ?? text.slice(0, 500)}`, parsed);
+      throw new KubeApiError(res.statusCode, status?.reason ?? STATUS_CODES[res.statusCode] ?? String(res.statusCode), `${method} ${path}: ${res.statusCode} ${status?.message ?? text.slice(0, 500)}`, parsed);
     }
     return parsed as T;
   }
