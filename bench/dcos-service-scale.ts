@@ -32,7 +32,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_S ?? 600) * 1000;
 const CLUSTER_DIR = process.env.BENCH_SERVICES_CLUSTER_DIR ?? '/tmp/dcos-bench-services';
 const PORT_BASE = Number(process.env.BENCH_SERVICES_PORT_BASE ?? 33400);
-/** kwok nodes take 110 pods each: room for the operator's pods, the bare client's and the samples'. */
+/** kwok nodes take 110 pods each: each control plane holds one phase's pods (1,000), the warm-up's and the samples'. */
 const NODES = Number(process.env.BENCH_SERVICES_NODES ?? Math.ceil((SERVICES + SAMPLES + 40) / 100) + 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** Extra operator flags for experiments, e.g. BENCH_OPERATOR_ARGS="--workers 32". */

@@ -82,6 +82,16 @@ const own = (o: unknown, key: string) => isJsonObject(o) && Object.hasOwn(o, key
 /** Errors that only say "something below failed": the failure below is reported on its own. */
 const WRAPPERS = new Set(['properties', 'patternProperties', 'additionalProperties', 'items', 'additionalItems', 'allOf', '$ref']);
 
+/** Length, item and property counts: one wording, "must NOT have fewer/more than N <things>". */
+const COUNT_LIMITS: Record<string, { than: 'fewer' | 'more'; of: string } | undefined> = {
+  minLength: { than: 'fewer', of: 'characters' },
+  maxLength: { than: 'more', of: 'characters' },
+  minItems: { than: 'fewer', of: 'items' },
+  maxItems: { than: 'more', of: 'items' },
+  minProperties: { than: 'fewer', of: 'properties' },
+  maxProperties: { than: 'more', of: 'properties' },
+};
+
 /** The problems one validator error stands for, worded as the webhook and status show them. */
 function problemsOf(error: OutputUnit, schema: JsonObject, options: JsonObject): Array<{ segments: string[]; message: string }> {
   if (WRAPPERS.has(error.keyword)) return [];
@@ -91,6 +101,8 @@ function problemsOf(error: OutputUnit, schema: JsonObject, options: JsonObject):
   const value = at(schema, keywordPath) as JsonValue | undefined;
   const parent = at(schema, keywordPath.slice(0, -1));
   const one = (message: string) => [{ segments, message }];
+  const limit = COUNT_LIMITS[error.keyword];
+  if (limit) return one(`must NOT have ${limit.than} than ${String(value)} ${limit.of}`);
   switch (error.keyword) {
     // `additionalProperties: false` fails each unknown property as a `false` schema at its own location.
     case 'false':
@@ -113,22 +125,10 @@ function problemsOf(error: OutputUnit, schema: JsonObject, options: JsonObject):
       return one(`must be ${isJsonObject(parent) && parent.exclusiveMaximum === true ? '<' : '<='} ${String(value)}`);
     case 'multipleOf':
       return one(`must be multiple of ${String(value)}`);
-    case 'minLength':
-      return one(`must NOT have fewer than ${String(value)} characters`);
-    case 'maxLength':
-      return one(`must NOT have more than ${String(value)} characters`);
     case 'pattern':
       return one(`must match pattern "${String(value)}"`);
-    case 'minItems':
-      return one(`must NOT have fewer than ${String(value)} items`);
-    case 'maxItems':
-      return one(`must NOT have more than ${String(value)} items`);
     case 'uniqueItems':
       return one('must NOT have duplicate items');
-    case 'minProperties':
-      return one(`must NOT have fewer than ${String(value)} properties`);
-    case 'maxProperties':
-      return one(`must NOT have more than ${String(value)} properties`);
     case 'anyOf':
       return one('must match a schema in anyOf');
     case 'oneOf':
