@@ -193,7 +193,8 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
     const apply = needsApply.delete(key) || !existing || (result.ok && (existing.spec.replicas ?? 0) !== result.deployment.spec.replicas);
     if (!result.ok) {
       const summary = result.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-      await ctx.events.emit(svc, 'Warning', 'InvalidSpec', summary);
+      // Not awaited (as announce): events wait while normal work is in progress, this reconcile's too.
+      void ctx.events.emit(svc, 'Warning', 'InvalidSpec', summary);
       log.warn({ key, errors: result.errors }, 'app definition cannot be translated; running tasks left as they are');
     } else if (apply) {
       try {
@@ -229,7 +230,7 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
     });
     if (JSON.stringify(status) !== JSON.stringify(svc.status)) {
       // Many services at once (a bulk apply, a restart): every one's children first, then their status.
-      if (applied && controller.queue.hasWaiting('normal')) return controller.enqueue(key, 'low');
+      if (applied && controller.queue.hasNormalWorkBesides(key)) return controller.enqueue(key, 'low');
       await ctx.client.apply({ apiVersion: API_VERSION, kind: 'DcosService', metadata: { name, namespace: ns }, status } as unknown as KubeObjectLike, { subresource: 'status' });
     }
   }

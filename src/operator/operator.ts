@@ -104,7 +104,7 @@ export class Operator {
 
   private async startControllers(): Promise<void> {
     // Events wait while any controller has changes queued: they report work, they should not slow it.
-    const events = new EventRecorder(this.client, this.log, { holdWhile: () => this.controllers.some((c) => c.queue.hasWaiting('normal')) });
+    const events = new EventRecorder(this.client, this.log, { holdWhile: () => this.controllers.some((c) => c.queue.hasNormalWork) });
     const ctx: ControllerContext = { client: this.client, informers: this.informers, events, log: this.log, config: this.config, http: this.httpApp };
     for (const factory of this.factories) this.controllers.push(await factory(ctx));
     this.informers.startAll();

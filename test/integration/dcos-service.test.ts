@@ -112,7 +112,8 @@ describe('DcosService controller', () => {
     expect(ready.message).toMatch(/spec\.(cmd|args)/);
     const after = await getDeployment('web');
     expect(after.metadata.generation).toBe(before.metadata.generation);
-    expect(kubectl(['events', '-n', ns, '--for', 'dcosservice/web']).stdout).toMatch(/InvalidSpec/);
+    // Events are held while the operator has changes in progress: sent right after, not with the status.
+    await eventually(() => expect(kubectl(['events', '-n', ns, '--for', 'dcosservice/web']).stdout).toMatch(/InvalidSpec/));
     await client.patch('dcos.dev/v1alpha1', 'DcosService', 'web', ns, [{ op: 'remove', path: '/spec/args' }], 'json');
   });
 

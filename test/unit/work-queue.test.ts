@@ -62,9 +62,34 @@ describe('WorkQueue', () => {
     q.add('apply-2');
     expect(q.hasWaiting('normal')).toBe(true);
     const order = [];
-    for (let i = 0; i < 4; i++) order.push(await q.get());
+    for (let i = 0; i < 4; i++) {
+      const key = (await q.get())!;
+      order.push(key);
+      q.done(key);
+    }
     expect(order).toEqual(['apply-1', 'apply-2', 'status-1', 'status-2']);
     expect(q.hasWaiting('normal') || q.hasWaiting('low')).toBe(false);
+  });
+
+  it('holds low-priority work back while normal work is in progress, then gives it to an idle worker', async () => {
+    const q = new WorkQueue();
+    q.add('apply-1');
+    q.add('apply-2');
+    expect(await q.get()).toBe('apply-1');
+    expect(q.hasNormalWorkBesides('apply-1')).toBe(true);
+    expect(await q.get()).toBe('apply-2');
+    q.done('apply-2');
+    expect(q.hasNormalWorkBesides('apply-1')).toBe(false);
+    q.add('status', 'low');
+    let handed: string | undefined;
+    const idle = q.get().then((k) => (handed = k));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(handed).toBeUndefined();
+    expect(q.hasNormalWork).toBe(true);
+    q.done('apply-1');
+    await idle;
+    expect(handed).toBe('status');
+    expect(q.hasNormalWork).toBe(false);
   });
 
   it('raises a waiting low-priority key when it is added at normal priority, and hands it out once', async () => {
@@ -75,6 +100,7 @@ describe('WorkQueue', () => {
     q.add('b', 'low');
     expect(q.length).toBe(2);
     expect(await q.get()).toBe('b');
+    q.done('b');
     expect(await q.get()).toBe('a');
     expect(q.length).toBe(0);
     q.add('c', 'low');

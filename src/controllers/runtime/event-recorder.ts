@@ -63,7 +63,9 @@ export class EventRecorder {
 
   /**
    * Resolves once the event is written, or given up (it could not be written, or waited too long
-   * behind others). Never throws: an event is news, not allowed to fail a reconcile.
+   * behind others). Never throws: an event is news, not allowed to fail a reconcile. A reconcile
+   * must not await it: while `holdWhile` says so (the operator holds events while normal work is in
+   * progress, that reconcile's own included) it would wait up to maxHoldMs for itself.
    */
   async emit(regarding: KubeObjectLike, type: EventType, reason: string, note: string, action = reason): Promise<void> {
     const key = `${regarding.metadata.uid}|${reason}|${note}`;

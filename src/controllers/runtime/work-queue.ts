@@ -12,8 +12,10 @@ export interface WorkQueueOptions {
 }
 
 /**
- * `normal` work is handed out before any `low` work: writing what users asked for (children of a
- * new or changed object) goes ahead of refreshing what they read (status after pod events, resync).
+ * `normal` work is handed out before any `low` work, and low work waits until no normal work is in
+ * progress either: writing what users asked for (children of a new or changed object) goes ahead of
+ * refreshing what they read (status after pod events, resync), so the last applies of a bulk do not
+ * share the apiserver with a burst of status writes.
  */
 export type Priority = 'normal' | 'low';
 
@@ -32,7 +34,9 @@ export class WorkQueue {
   private readonly waiting: Record<Priority, number> = { normal: 0, low: 0 };
   /** When each key in the low lane was queued. */
   private readonly lowSince = new Map<string, number>();
-  private readonly processing = new Set<string>();
+  /** Keys being reconciled, by the lane they were handed out from. */
+  private readonly processing = new Map<string, Priority>();
+  private normalInProgress = 0;
   private readonly dirty = new Map<string, Priority>();
   private readonly failures = new Map<string, number>();
   private readonly delayed = new Map<string, { timer: NodeJS.Timeout; due: number; priority: Priority }>();
@@ -57,6 +61,16 @@ export class WorkQueue {
     return this.waiting[priority] > 0;
   }
 
+  /** Whether normal work waits or is in progress: what can hold back writes that only report. */
+  get hasNormalWork(): boolean {
+    return this.waiting.normal > 0 || this.normalInProgress > 0;
+  }
+
+  /** Whether normal work other than `key`'s own waits or is in progress (a worker asking about its peers). */
+  hasNormalWorkBesides(key: string): boolean {
+    return this.waiting.normal > 0 || this.normalInProgress > (this.processing.get(key) === 'normal' ? 1 : 0);
+  }
+
   add(key: string, priority: Priority = 'normal'): void {
     if (this.shuttingDown) return;
     if (this.processing.has(key)) {
@@ -65,14 +79,14 @@ export class WorkQueue {
     }
     const already = this.queued.get(key);
     if (already === 'normal' || already === priority) return;
-    if (already === undefined) {
+    if (already === undefined && (priority === 'normal' || this.normalInProgress === 0)) {
       const waiter = this.waiters.shift();
       if (waiter) {
-        this.processing.add(key);
+        this.start(key, priority);
         waiter(key);
         return;
       }
-    } else {
+    } else if (already !== undefined) {
       this.waiting[already]--;
       this.lowSince.delete(key);
     }
@@ -132,16 +146,27 @@ export class WorkQueue {
 
   /** The next key to work on, or undefined once shut down. */
   get(): Promise<string | undefined> {
-    const key = this.overdueLow() ?? this.next('normal') ?? this.next('low');
-    if (key !== undefined) {
-      this.waiting[this.queued.get(key)!]--;
-      this.queued.delete(key);
-      this.lowSince.delete(key);
-      this.processing.add(key);
-      return Promise.resolve(key);
-    }
+    const key = this.take();
+    if (key !== undefined) return Promise.resolve(key);
     if (this.shuttingDown) return Promise.resolve(undefined);
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** The next key a worker may have now, marked in progress. */
+  private take(): string | undefined {
+    const key = this.overdueLow() ?? this.next('normal') ?? (this.normalInProgress === 0 ? this.next('low') : undefined);
+    if (key === undefined) return undefined;
+    const priority = this.queued.get(key)!;
+    this.waiting[priority]--;
+    this.queued.delete(key);
+    this.lowSince.delete(key);
+    this.start(key, priority);
+    return key;
+  }
+
+  private start(key: string, priority: Priority): void {
+    this.processing.set(key, priority);
+    if (priority === 'normal') this.normalInProgress++;
   }
 
   /** The first key of the low lane if it has waited past lowPriorityMaxWaitMs. */
@@ -164,11 +189,18 @@ export class WorkQueue {
   }
 
   done(key: string): void {
+    if (this.processing.get(key) === 'normal') this.normalInProgress--;
     this.processing.delete(key);
     const priority = this.dirty.get(key);
     if (priority) {
       this.dirty.delete(key);
       this.add(key, priority);
+    }
+    // The last normal work done: low work held back for it can go to idle workers now.
+    while (this.waiters.length > 0) {
+      const next = this.take();
+      if (next === undefined) break;
+      this.waiters.shift()!(next);
     }
   }
 
