@@ -1,7 +1,6 @@
-// The operator process: `npm start`. With no cluster configured it starts the local control plane first.
+// The operator process (`npm start` runs it through src/main.ts). With no cluster configured it starts the local control plane first.
 import { KubeConfig } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
-import { clusterUp } from './cluster/local-cluster.ts';
 import { controllerFactories } from './controllers/index.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { chooseKubeconfig } from './operator/kubeconfig.ts';
@@ -46,6 +45,8 @@ async function main(): Promise<void> {
   const config = new KubeConfig();
   if (source.kind === 'local') {
     log.info('no cluster configured: starting the local control plane (npm run cluster:up)');
+    // Loaded only here: the local cluster's code (certificates, process control) is no use to an operator in a pod.
+    const { clusterUp } = await import('./cluster/local-cluster.ts');
     const report = await clusterUp((line) => log.info(line));
     log.info({ kubeconfig: report.kubeconfig, startSeconds: report.startSeconds, built: report.build.built }, 'local control plane ready');
     config.loadFromFile(report.kubeconfig);
