@@ -1,7 +1,7 @@
 // npm run bench (or alone: node bench/dcos-service-scale.ts): DcosServices at scale on a real local
 // control plane of its own (issue 3, "npm run bench" a, b, c).
 //   (a) BENCH_SERVICES (1000) small DcosServices: the time until all their Deployments and Services
-//       exist (seen by watches), against the time a bare client takes to create the same Deployments
+//       exist (counted by polling the apiserver), against the time a bare client takes to create the same Deployments
 //       and Services (translateService's output) at the same concurrency, in the same run. Goal:
 //       operator / bare <= 1.2. Every timed phase runs on a control plane of its own, started for
 //       it: each write costs the apiserver more as the cluster fills (a Service's IP allocation
@@ -21,10 +21,11 @@
 //       pods (Running on kwok nodes) cached: per-service figures. (b) and (c) share a last cluster.
 // Each phase stops at BENCH_PHASE_TIMEOUT_S (600) and the table says how far it got.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Watch } from '@kubernetes/client-node';
 import { describeLoad, loadSnapshot } from './phase-load.ts';
+import { ObjectCensus } from './object-census.ts';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
@@ -35,6 +36,10 @@ const PORT_BASE = Number(process.env.BENCH_SERVICES_PORT_BASE ?? 33400);
 /** kwok nodes take 110 pods each: each control plane holds one phase's pods (1,000), the warm-up's and the samples'. */
 const NODES = Number(process.env.BENCH_SERVICES_NODES ?? Math.ceil((SERVICES + SAMPLES + 40) / 100) + 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** Only these timed phases, comma-separated (e.g. "bare apply,restart"), and then no (b) and (c): for experiments. */
+const ONLY_PHASES = process.env.BENCH_PHASES?.split(',').map((p) => p.trim());
+/** The operators' stdout (JSON logs, at --log-level warn unless BENCH_OPERATOR_ARGS says otherwise) appended to this file. */
+const OPERATOR_LOG = process.env.BENCH_OPERATOR_LOG;
 /** Extra operator flags for experiments, e.g. BENCH_OPERATOR_ARGS="--workers 32". */
 const OPERATOR_ARGS = (process.env.BENCH_OPERATOR_ARGS ?? '').split(' ').filter(Boolean);
 
@@ -209,6 +214,7 @@ export async function run(): Promise<void> {
   console.log(`\n== DcosServices at scale on the local control plane: ${SERVICES} services, client concurrency ${CONCURRENCY}, ${NODES} kwok nodes, a control plane per phase, ${ROUNDS} rounds ==`);
   let operator: ChildProcess | undefined;
   let watches: Sightings[] = [];
+  let censuses: ObjectCensus[] = [];
   const rows: string[] = [];
   const notes: string[] = [];
   const names = Array.from({ length: SERVICES }, (_, i) => `app-${i}`);
@@ -227,7 +233,7 @@ export async function run(): Promise<void> {
   const startOperator = (kubeconfig: string) => {
     const child = spawn(process.execPath, [...OPERATOR_NODE_FLAGS, 'src/main.ts', '--kubeconfig', kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--metrics-port', String(metricsPort), '--namespace', OPERATOR_NS, '--default-repository', '', '--log-level', 'warn', ...OPERATOR_ARGS], {
       cwd: new URL('..', import.meta.url).pathname,
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', OPERATOR_LOG ? openSync(OPERATOR_LOG, 'a') : 'ignore', 'inherit'],
     });
     const gone = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the operator exited (${code})`))));
     gone.catch(() => undefined);
@@ -241,24 +247,19 @@ export async function run(): Promise<void> {
   const printLoad = async (client: Client, label: string, before: Awaited<ReturnType<typeof loadNow>>, elapsedMs: number) => {
     for (const line of describeLoad(before, await loadNow(client), elapsedMs)) console.log(`    ${label} ${line}`);
   };
-  /** Watches on the namespace's Deployments and Services; resolves with the time the last of SERVICES pairs was seen, from `from`. */
-  const sightings = async (client: Client) => {
-    const deployments = new Sightings(client, 'apps/v1', 'Deployment', 'deployments', NS);
-    const services = new Sightings(client, 'v1', 'Service', 'services', NS);
-    watches.push(deployments, services);
-    await Promise.all([deployments.start(), services.start()]);
-    const all = () => deployments.seen.size >= SERVICES && services.seen.size >= SERVICES;
-    const lastSeen = async (from: number, exited: Promise<never>): Promise<number | undefined> => {
-      try {
-        await Promise.race([Promise.all([deployments.until(all, from + PHASE_TIMEOUT_MS), services.until(all, from + PHASE_TIMEOUT_MS)]), exited]);
-        return Math.max(...names.map((n) => Math.max(deployments.seen.get(n)!, services.seen.get(n)!))) - from;
-      } catch (err) {
-        if (!(err instanceof PhaseTimeout)) throw err;
-        notes.push(`a phase stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit: ${deployments.seen.size} Deployments and ${services.seen.size} Services seen`);
-        return undefined;
-      }
+  /** Counts the namespace's Deployments and Services; lastSeen resolves with when both first held SERVICES, from `from`. */
+  const census = (client: Client) => {
+    const c = new ObjectCensus(client, [
+      { label: 'Deployments', path: `/apis/apps/v1/namespaces/${NS}/deployments` },
+      { label: 'Services', path: `/api/v1/namespaces/${NS}/services` },
+    ]);
+    censuses.push(c);
+    const lastSeen = async (from: number, exited: Promise<never>): Promise<{ all?: number; first?: number }> => {
+      const seen = await Promise.race([c.until(SERVICES, from + PHASE_TIMEOUT_MS), exited]);
+      if (seen.all === undefined) notes.push(`a phase stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit: ${seen.counts[0]} Deployments and ${seen.counts[1]} Services seen`);
+      return { all: seen.all === undefined ? undefined : seen.all - from, first: seen.first === undefined ? undefined : seen.first - from };
     };
-    return { deployments, lastSeen };
+    return { lastSeen };
   };
   /** The operator up, its CRDs and caches ready (it publishes DcosCluster default), and WARMUP services running. */
   const operatorWarm = async (client: Client, kubeconfig: string) => {
@@ -306,11 +307,12 @@ export async function run(): Promise<void> {
     live: async () => {
       const { client, kubeconfig } = await freshCluster();
       const { exited } = await operatorWarm(client, kubeconfig);
-      const { lastSeen } = await sightings(client);
+      const { lastSeen } = census(client);
       const load = await loadNow(client);
       const t = performance.now();
+      const seen = lastSeen(t, exited);
       const { created, ms: createMs } = await createServices(client);
-      const ms = await lastSeen(t, exited);
+      const ms = (await seen).all;
       await printLoad(client, 'live', load, performance.now() - t);
       console.log(`(a) live: ${created} DcosServices created in ${seconds(createMs)}; all Deployments and Services seen ${ms !== undefined ? `after ${seconds(ms)}` : 'NOT in time'}`);
       return ms;
@@ -319,15 +321,17 @@ export async function run(): Promise<void> {
       const { client, kubeconfig } = await freshCluster();
       await installCrds(client, pino({ level: 'silent' }));
       await createServices(client);
-      const { deployments, lastSeen } = await sightings(client);
+      // As the bare client after its warm-up: the creates' own aftermath (watchers, the garbage
+      // collector's graph) is over before the clock starts.
+      await sleep(3000);
+      const { lastSeen } = census(client);
       const load = await loadNow(client);
       const t = performance.now();
       const started = startOperator(kubeconfig);
       operator = started.child;
-      const ms = await lastSeen(t, started.gone);
+      const { all: ms, first } = await lastSeen(t, started.gone);
       await printLoad(client, 'restart', load, performance.now() - t);
-      const first = Math.min(...deployments.seen.values()) - t;
-      console.log(`(a) restart: operator started with ${SERVICES} DcosServices waiting; first Deployment seen after ${seconds(first)}, all Deployments and Services ${ms !== undefined ? `after ${seconds(ms)}` : 'NOT in time'}`);
+      console.log(`(a) restart: operator started with ${SERVICES} DcosServices waiting; first Deployment or Service seen after ${first !== undefined ? seconds(first) : '-'}, all Deployments and Services ${ms !== undefined ? `after ${seconds(ms)}` : 'NOT in time'}`);
       return ms;
     },
   };
@@ -362,12 +366,14 @@ export async function run(): Promise<void> {
 
   const endPhase = async () => {
     for (const w of watches) w.stop();
+    for (const c of censuses) c.stop();
     watches = [];
+    censuses = [];
     await stopOperator();
   };
 
   try {
-    const order: Phase[] = ['bare POST', 'bare apply', 'live', 'restart'];
+    const order = (['bare POST', 'bare apply', 'live', 'restart'] as Phase[]).filter((p) => !ONLY_PHASES || ONLY_PHASES.includes(p));
     const times: Record<Phase, number[]> = { 'bare POST': [], 'bare apply': [], live: [], restart: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const phase of round % 2 === 0 ? order : [...order].reverse()) {
@@ -378,35 +384,43 @@ export async function run(): Promise<void> {
     }
 
     // (c) and (b): one more control plane, the operator with 1,000 services and their pods.
-    const { client, kubeconfig } = await freshCluster();
-    const { exited } = await operatorWarm(client, kubeconfig);
-    const before = await settledMemory(metricsPort, operator!.pid!);
-    const { deployments, lastSeen } = await sightings(client);
-    const t = performance.now();
-    await createServices(client);
-    const liveMs = await lastSeen(t, exited);
-    if (liveMs !== undefined) {
-      times.live.push(liveMs);
-      console.log(`(a) live, once more (with (b) and (c)): all Deployments and Services seen after ${seconds(liveMs)}`);
-    }
-    const running = await untilAllRunning(client, SERVICES, performance.now() + PHASE_TIMEOUT_MS);
-    if (running < SERVICES) notes.push(`(c) only ${running} of ${SERVICES} DcosServices showed their task running within ${PHASE_TIMEOUT_MS / 1000} s`);
-    await sleep(3000);
-    const after = await settledMemory(metricsPort, operator!.pid!);
-    const latencies: number[] = [];
-    const deadlineB = performance.now() + PHASE_TIMEOUT_MS;
-    try {
-      for (let s = 0; s < SAMPLES; s++) {
-        const name = `latency-${s}`;
-        const start = performance.now();
-        await client.create(dcosService(name, NS));
-        await Promise.race([deployments.until(() => deployments.seen.has(name), deadlineB), exited]);
-        latencies.push(deployments.seen.get(name)! - start);
+    const measured = ONLY_PHASES ? undefined : await (async () => {
+      const { client, kubeconfig } = await freshCluster();
+      const { exited } = await operatorWarm(client, kubeconfig);
+      const before = await settledMemory(metricsPort, operator!.pid!);
+      const { lastSeen } = census(client);
+      const t = performance.now();
+      const seen = lastSeen(t, exited);
+      await createServices(client);
+      const liveMs = (await seen).all;
+      if (liveMs !== undefined) {
+        times.live.push(liveMs);
+        console.log(`(a) live, once more (with (b) and (c)): all Deployments and Services seen after ${seconds(liveMs)}`);
       }
-    } catch (err) {
-      if (!(err instanceof PhaseTimeout)) throw err;
-      notes.push(`(b) stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit after ${latencies.length} samples`);
-    }
+      const running = await untilAllRunning(client, SERVICES, performance.now() + PHASE_TIMEOUT_MS);
+      if (running < SERVICES) notes.push(`(c) only ${running} of ${SERVICES} DcosServices showed their task running within ${PHASE_TIMEOUT_MS / 1000} s`);
+      await sleep(3000);
+      const after = await settledMemory(metricsPort, operator!.pid!);
+      // (b) is a latency as a controller would see it: from the create to the watch event.
+      const deployments = new Sightings(client, 'apps/v1', 'Deployment', 'deployments', NS);
+      watches.push(deployments);
+      await deployments.start();
+      const latencies: number[] = [];
+      const deadlineB = performance.now() + PHASE_TIMEOUT_MS;
+      try {
+        for (let s = 0; s < SAMPLES; s++) {
+          const name = `latency-${s}`;
+          const start = performance.now();
+          await client.create(dcosService(name, NS));
+          await Promise.race([deployments.until(() => deployments.seen.has(name), deadlineB), exited]);
+          latencies.push(deployments.seen.get(name)! - start);
+        }
+      } catch (err) {
+        if (!(err instanceof PhaseTimeout)) throw err;
+        notes.push(`(b) stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit after ${latencies.length} samples`);
+      }
+      return { latencies, before, after, running };
+    })();
 
     const median = (xs: number[]) => {
       const sorted = [...xs].sort((x, y) => x - y);
@@ -427,6 +441,7 @@ export async function run(): Promise<void> {
         if (a !== undefined && b !== undefined) rows.push(`| (a) ${phase} / ${divisor} (medians) | ${(a / b).toFixed(2)} | <= ${GOALS.ratio} | ${(a / b / GOALS.ratio).toFixed(2)} |`);
       }
     }
+    const latencies = measured?.latencies ?? [];
     if (latencies.length > 0) {
       latencies.sort((x, y) => x - y);
       const p50 = percentile(latencies, 50);
@@ -435,12 +450,15 @@ export async function run(): Promise<void> {
       rows.push(`| (b) create DcosService -> Deployment seen, p99 | ${p99.toFixed(0)} ms | <= ${GOALS.p99} ms | ${(p99 / GOALS.p99).toFixed(2)} |`);
       rows.push(`| (b) max | ${latencies.at(-1)!.toFixed(0)} ms | | |`);
     }
-    const perServiceHeap = (after.heap - before.heap) / SERVICES;
-    const perServiceRss = (after.rss - before.rss) / SERVICES;
-    rows.push(`| (c) operator RSS, before (${WARMUP} warm-up services) -> with ${SERVICES} more services and ${running} running pods cached | ${mib(before.rss)} -> ${mib(after.rss)} | | |`);
-    rows.push(`| (c) operator heap used, before -> after | ${mib(before.heap)} -> ${mib(after.heap)} | | |`);
-    rows.push(`| (c) RSS per service (DcosService + Deployment + Service + pod cached, status written) | ${(perServiceRss / 1024).toFixed(1)} KiB | | |`);
-    rows.push(`| (c) heap per service | ${(perServiceHeap / 1024).toFixed(1)} KiB | | |`);
+    if (measured) {
+      const { before, after, running } = measured;
+      const perServiceHeap = (after.heap - before.heap) / SERVICES;
+      const perServiceRss = (after.rss - before.rss) / SERVICES;
+      rows.push(`| (c) operator RSS, before (${WARMUP} warm-up services) -> with ${SERVICES} more services and ${running} running pods cached | ${mib(before.rss)} -> ${mib(after.rss)} | | |`);
+      rows.push(`| (c) operator heap used, before -> after | ${mib(before.heap)} -> ${mib(after.heap)} | | |`);
+      rows.push(`| (c) RSS per service (DcosService + Deployment + Service + pod cached, status written) | ${(perServiceRss / 1024).toFixed(1)} KiB | | |`);
+      rows.push(`| (c) heap per service | ${(perServiceHeap / 1024).toFixed(1)} KiB | | |`);
+    }
     console.log('| figure | value | goal | ratio to goal |');
     console.log('|---|---|---|---|');
     for (const r of rows) console.log(r);

@@ -9,10 +9,12 @@ type Client = import('../src/kube/kube-client.ts').KubeClient;
 export interface LoadSnapshot {
   readonly cpuSeconds: Map<string, number>;
   readonly writes: Map<string, number>;
+  readonly reads: Map<string, number>;
 }
 
 const CLOCK_TICKS = 100;
 const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'APPLY', 'DELETE']);
+const READ_VERBS = new Set(['GET', 'LIST']);
 
 function cpuSecondsOf(pid: number): number | undefined {
   try {
@@ -37,13 +39,13 @@ function processes(pidsDir: string, extra: Record<string, number | undefined>): 
   return found;
 }
 
-/** apiserver_request_total, summed over codes and scopes, for writes: "VERB resource" -> count. */
-function writeCounts(metrics: string): Map<string, number> {
+/** apiserver_request_total, summed over codes and scopes, for some verbs: "VERB resource" -> count. */
+function requestCounts(metrics: string, verbs: Set<string>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const line of metrics.split('\n')) {
     if (!line.startsWith('apiserver_request_total{')) continue;
     const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (!WRITE_VERBS.has(labels.verb!)) continue;
+    if (!verbs.has(labels.verb!) || !labels.resource) continue;
     const key = `${labels.verb} ${labels.subresource ? `${labels.resource}/${labels.subresource}` : labels.resource}`;
     counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
   }
@@ -57,20 +59,26 @@ export async function loadSnapshot(client: Client, pidsDir: string, extra: Recor
     if (s !== undefined) cpuSeconds.set(name, s);
   }
   const metrics = await client.request<string>('GET', '/metrics');
-  return { cpuSeconds, writes: writeCounts(typeof metrics === 'string' ? metrics : '') };
+  const text = typeof metrics === 'string' ? metrics : '';
+  return { cpuSeconds, writes: requestCounts(text, WRITE_VERBS), reads: requestCounts(text, READ_VERBS) };
 }
 
-/** One line each: CPU seconds per process over the phase, and the writes the apiserver served in it. */
+/** Per verb and resource, what `after` counts more than `before`, largest first. */
+function delta(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after]
+    .map(([key, n]) => [key, n - (before.get(key) ?? 0)] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, n]) => `${key} ${n}`)
+    .join(', ') || 'none';
+}
+
+/** One line each: CPU seconds per process over the phase, and the writes and reads the apiserver served in it. */
 export function describeLoad(before: LoadSnapshot, after: LoadSnapshot, elapsedMs: number): string[] {
   const cpu = [...after.cpuSeconds]
     .map(([name, s]) => [name, s - (before.cpuSeconds.get(name) ?? 0)] as const)
     .filter(([, s]) => s > 0.05)
     .sort((a, b) => b[1] - a[1])
     .map(([name, s]) => `${name} ${s.toFixed(1)} s (${((s / (elapsedMs / 1000)) * 100).toFixed(0)} %)`);
-  const writes = [...after.writes]
-    .map(([key, n]) => [key, n - (before.writes.get(key) ?? 0)] as const)
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1])
-    .map(([key, n]) => `${key} ${n}`);
-  return [`cpu: ${cpu.join(', ')}`, `apiserver writes: ${writes.join(', ') || 'none'}`];
+  return [`cpu: ${cpu.join(', ')}`, `apiserver writes: ${delta(before.writes, after.writes)}`, `apiserver reads: ${delta(before.reads, after.reads)}`];
 }
