@@ -215,6 +215,8 @@ export async function run(): Promise<void> {
   let operator: ChildProcess | undefined;
   let watches: Sightings[] = [];
   let censuses: ObjectCensus[] = [];
+  /** Restart times from the first child seen: the operator's pace once running, its process start and cache sync left out. */
+  const restartAfterFirst: number[] = [];
   const rows: string[] = [];
   const notes: string[] = [];
   const names = Array.from({ length: SERVICES }, (_, i) => `app-${i}`);
@@ -332,6 +334,7 @@ export async function run(): Promise<void> {
       const { all: ms, first } = await lastSeen(t, started.gone);
       await printLoad(client, 'restart', load, performance.now() - t);
       console.log(`(a) restart: operator started with ${SERVICES} DcosServices waiting; first Deployment or Service seen after ${first !== undefined ? seconds(first) : '-'}, all Deployments and Services ${ms !== undefined ? `after ${seconds(ms)}` : 'NOT in time'}`);
+      if (ms !== undefined && first !== undefined) restartAfterFirst.push(ms - first);
       return ms;
     },
   };
@@ -434,6 +437,10 @@ export async function run(): Promise<void> {
     if (m['bare POST'] && m['bare apply']) rows.push(`| (a) bare apply / bare POST: the apiserver's own cost of apply | ${(m['bare apply'] / m['bare POST']).toFixed(2)} | | |`);
     rows.push(`| (a) live: ${SERVICES} DcosServices created -> all Deployments + Services exist: each run; median | ${list(times.live)}; ${m.live !== undefined ? seconds(m.live) : '-'} | | |`);
     rows.push(`| (a) restart: operator started with ${SERVICES} DcosServices waiting -> all exist: each run; median | ${list(times.restart)}; ${m.restart !== undefined ? seconds(m.restart) : '-'} | | |`);
+    if (restartAfterFirst.length && m['bare apply']) {
+      const paced = median(restartAfterFirst);
+      rows.push(`| (a) restart from its first child seen (process start and cache sync left out): each run; median; / bare apply | ${list(restartAfterFirst)}; ${seconds(paced)}; ${(paced / m['bare apply']).toFixed(2)} | | |`);
+    }
     for (const phase of ['live', 'restart'] as const) {
       for (const divisor of ['bare apply', 'bare POST'] as const) {
         const a = m[phase];
