@@ -210,8 +210,4 @@ export class WorkQueue {
     this.delayed.clear();
     for (const w of this.waiters.splice(0)) w(undefined);
   }
-
-  get isProcessing(): boolean {
-    return this.processing.size > 0;
-  }
 }
