@@ -32,7 +32,11 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_S ?? 600) * 1000;
 const CLUSTER_DIR = process.env.BENCH_SERVICES_CLUSTER_DIR ?? '/tmp/dcos-bench-services';
-const PORT_BASE = Number(process.env.BENCH_SERVICES_PORT_BASE ?? 33400);
+/**
+ * Below Linux's ephemeral ports (32768-60999): five control planes and an operator start per run,
+ * and a port that an outgoing connection happens to hold cannot be listened on (33400 was inside).
+ */
+const PORT_BASE = Number(process.env.BENCH_SERVICES_PORT_BASE ?? 30400);
 /** kwok nodes take 110 pods each: each control plane holds one phase's pods (1,000), the warm-up's and the samples'. */
 const NODES = Number(process.env.BENCH_SERVICES_NODES ?? Math.ceil((SERVICES + SAMPLES + 40) / 100) + 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
