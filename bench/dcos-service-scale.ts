@@ -11,6 +11,9 @@
 //       bare POST and bare apply: the bare client (after 20 warm-up pairs) by POST, and by
 //         server-side apply as the operator must write them to own their fields; the objects a POST
 //         makes are not quite the same: their managedFields say Update, not Apply.
+//       floor: no operator; the client creates each DcosService, then applies its Deployment and
+//         Service (owner reference included): the apiserver's work in a live phase with an operator
+//         that costs nothing and answers at once. floor / bare apply: about the least live / bare apply can be here.
 //       live: the operator running (20 warm-up services done), a client creates the DcosServices at
 //         BENCH_CONCURRENCY (32), timed from the first create: the client's own creates are in it.
 //       restart: the DcosServices created while the operator is down, timed from starting it
@@ -199,7 +202,7 @@ async function untilAllRunning(client: Client, expected: number, deadline: numbe
   }
 }
 
-type Phase = 'bare POST' | 'bare apply' | 'live' | 'restart';
+type Phase = 'bare POST' | 'bare apply' | 'floor' | 'live' | 'restart';
 
 export async function run(): Promise<void> {
   // Set here, not at import: `npm run bench` runs several benches in one process, each on its own cluster.
@@ -310,6 +313,37 @@ export async function run(): Promise<void> {
   const phases: Record<Phase, () => Promise<number | undefined>> = {
     'bare POST': () => bare('POST', (client) => (o) => client.create(o)),
     'bare apply': () => bare('apply', (client) => (o) => client.apply(o)),
+    floor: async () => {
+      // What the apiserver must do in a live phase even for an operator that costs nothing and
+      // answers at once: each DcosService created, then its Deployment and Service applied (with
+      // the owner reference to it), by one client. live / floor is the operator's own share.
+      const { client } = await freshCluster();
+      await installCrds(client, pino({ level: 'silent' }));
+      const createAndApply = async (name: string, namespace: string) => {
+        const svc = await client.create(dcosService(name, namespace));
+        const t = translateService(svc, { defaultImage });
+        if (!t.ok || !t.service) throw new Error(`${name} did not translate to a Deployment and a Service`);
+        for (const o of [t.deployment, t.service]) await client.apply(o as unknown as Obj);
+      };
+      await inParallel(WARMUP, 8, (i) => createAndApply(`warmup-${i}`, WARMUP_NS));
+      await sleep(3000);
+      const load = await loadNow(client);
+      const t = performance.now();
+      let done = 0;
+      await inParallel(SERVICES, CONCURRENCY, async (i) => {
+        if (performance.now() > t + PHASE_TIMEOUT_MS) return;
+        await createAndApply(names[i]!, NS);
+        done++;
+      });
+      const ms = performance.now() - t;
+      await printLoad(client, 'floor', load, ms);
+      console.log(`(a) floor: ${done} DcosServices created and their Deployments + Services applied by one client in ${seconds(ms)}`);
+      if (done < SERVICES) {
+        notes.push(`(a) floor stopped at the ${PHASE_TIMEOUT_MS / 1000} s limit after ${done} services`);
+        return undefined;
+      }
+      return ms;
+    },
     live: async () => {
       const { client, kubeconfig } = await freshCluster();
       const { exited } = await operatorWarm(client, kubeconfig);
@@ -380,8 +414,8 @@ export async function run(): Promise<void> {
   };
 
   try {
-    const order = (['bare POST', 'bare apply', 'live', 'restart'] as Phase[]).filter((p) => !ONLY_PHASES || ONLY_PHASES.includes(p));
-    const times: Record<Phase, number[]> = { 'bare POST': [], 'bare apply': [], live: [], restart: [] };
+    const order = (['bare POST', 'bare apply', 'floor', 'live', 'restart'] as Phase[]).filter((p) => !ONLY_PHASES || ONLY_PHASES.includes(p));
+    const times: Record<Phase, number[]> = { 'bare POST': [], 'bare apply': [], floor: [], live: [], restart: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const phase of round % 2 === 0 ? order : [...order].reverse()) {
         const ms = await phases[phase]();
@@ -439,6 +473,9 @@ export async function run(): Promise<void> {
     rows.push(`| (a) bare client, ${SERVICES} Deployments + ${SERVICES} Services by POST (concurrency ${CONCURRENCY}): each run; median | ${list(times['bare POST'])}; ${m['bare POST'] !== undefined ? seconds(m['bare POST']) : '-'} | | |`);
     rows.push(`| (a) the same by server-side apply (as the operator writes them): each run; median | ${list(times['bare apply'])}; ${m['bare apply'] !== undefined ? seconds(m['bare apply']) : '-'} | | |`);
     if (m['bare POST'] && m['bare apply']) rows.push(`| (a) bare apply / bare POST: the apiserver's own cost of apply | ${(m['bare apply'] / m['bare POST']).toFixed(2)} | | |`);
+    rows.push(`| (a) floor: ${SERVICES} DcosServices created, each one's Deployment + Service applied, by one client (no operator): each run; median | ${list(times.floor)}; ${m.floor !== undefined ? seconds(m.floor) : '-'} | | |`);
+    if (m.floor && m['bare apply']) rows.push(`| (a) floor / bare apply: about the least any operator's live / bare apply can be on this machine | ${(m.floor / m['bare apply']).toFixed(2)} | | |`);
+    if (m.floor && m.live) rows.push(`| (a) live / floor: the operator's own share | ${(m.live / m.floor).toFixed(2)} | | |`);
     rows.push(`| (a) live: ${SERVICES} DcosServices created -> all Deployments + Services exist: each run; median | ${list(times.live)}; ${m.live !== undefined ? seconds(m.live) : '-'} | | |`);
     rows.push(`| (a) restart: operator started with ${SERVICES} DcosServices waiting -> all exist: each run; median | ${list(times.restart)}; ${m.restart !== undefined ? seconds(m.restart) : '-'} | | |`);
     if (restartAfterFirst.length && m['bare apply']) {
