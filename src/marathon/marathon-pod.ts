@@ -111,7 +111,8 @@ export function translatePod(spec: DcosServiceSpec, ctx: PodContext): PodTransla
     errors.push({ path: 'spec.args', message: 'expected either cmd or args, got both' });
   }
   const ownImage = spec.container?.docker?.image;
-  const image = ownImage ?? ctx.defaultImage;
+  // `--default-image ''` turns the default off: such apps are refused rather than given an empty image.
+  const image = ownImage ?? (ctx.defaultImage || undefined);
   if (image === undefined) {
     errors.push({
       path: 'spec.container.docker.image',

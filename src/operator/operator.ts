@@ -127,7 +127,7 @@ export class Operator {
     // Webhooks run on every replica, before and without leadership: they read the repositories themselves.
     const repositories = pollRepositories(this.client, this.log.child({ component: 'webhook-repositories' }));
     this.stopRepositoryPoller = repositories.stop;
-    const validators = kindValidators({ DcosPackage: [packageOptionsRule(repositories.catalog)] });
+    const validators = kindValidators({ DcosPackage: [packageOptionsRule(repositories.catalog)] }, { defaultImage: this.config.defaultImage });
     const app = createWebhookApp({
       validators,
       log: this.log.child({ component: 'webhooks' }),

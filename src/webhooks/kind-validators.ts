@@ -12,9 +12,13 @@ interface ObjectLike {
 /** Rules a schema cannot say, per kind, run only once the spec has the schema's shape. */
 export type ExtraRules = (spec: unknown, obj: ObjectLike) => FieldProblem[] | Promise<FieldProblem[]>;
 
-const marathonRules: ExtraRules = (spec, obj) => {
+/**
+ * Admission judges an app as the controller will run it: with the operator's default image, an app
+ * that names none (a plain Marathon `cmd` app) runs, so it is admitted.
+ */
+const marathonRules = (defaultImage: string | undefined): ExtraRules => (spec, obj) => {
   const name = obj.metadata?.name;
-  return validateMarathonApp(spec as DcosServiceSpec, { name: typeof name === 'string' ? name : undefined });
+  return validateMarathonApp(spec as DcosServiceSpec, { name: typeof name === 'string' ? name : undefined, defaultImage });
 };
 
 /** No DC/OS definition comes near this; far deeper ones would exhaust the stack of recursive rules. */
@@ -63,8 +67,11 @@ export class KindValidator {
   }
 }
 
-/** One validator per kind; DcosPackage options against the package's config.json join when the package is known. */
-export function kindValidators(extra: Partial<Record<string, ExtraRules[]>> = {}): Map<string, KindValidator> {
-  const builtIn: Record<string, ExtraRules[]> = { DcosService: [marathonRules] };
+/**
+ * One validator per kind; DcosPackage options against the package's config.json join when the package
+ * is known. `defaultImage` is the operator's (--default-image): without it an image-less app is refused.
+ */
+export function kindValidators(extra: Partial<Record<string, ExtraRules[]>> = {}, opts: { defaultImage?: string } = {}): Map<string, KindValidator> {
+  const builtIn: Record<string, ExtraRules[]> = { DcosService: [marathonRules(opts.defaultImage)] };
   return new Map(kinds.map((k) => [k.kind, new KindValidator(k.kind, k.spec, [...(builtIn[k.kind] ?? []), ...(extra[k.kind] ?? [])])]));
 }

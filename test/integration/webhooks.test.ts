@@ -113,6 +113,13 @@ describe('admission webhooks on the real kube-apiserver', () => {
     });
   });
 
+  it('admits a plain Marathon `cmd` app that names no image, which the operator runs with its default image', async () => {
+    const res = await apply('DcosService', 'plain-cmd', { cmd: 'sleep 1000' });
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toMatch(/dcosservice\.dcos\.dev\/plain-cmd created/);
+    await deleteService('plain-cmd');
+  });
+
   it('lets valid DcosPackages and DcosPackageRepositories through the fail-closed validating webhook', async () => {
     // Their CRD schemas already say everything their zod schemas do (required fields, lengths, and the
     // repository's exactly-one-source rule in CEL), so the apiserver refuses bad ones before the webhook.
