@@ -226,6 +226,7 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
       pods: podList,
       errors: result.ok ? undefined : result.errors,
       gate,
+      image: result.ok ? result.deployment.spec.template.spec.containers[0]?.image : undefined,
       now: new Date().toISOString(),
     });
     if (JSON.stringify(status) !== JSON.stringify(svc.status)) {

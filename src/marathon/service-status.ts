@@ -22,6 +22,8 @@ export interface StatusInput {
   errors?: readonly FieldError[];
   /** The dependency gate, when the app has dependencies. */
   gate?: DependencyGate;
+  /** The image the translated pod template runs; absent when the spec does not translate. */
+  image?: string;
   /** RFC 3339, for new condition transitions. */
   now: string;
 }
@@ -170,6 +172,9 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
     selector: `dcos.dev/service=${service.metadata.name}`,
     conditions: mergeConditions(previous?.conditions, [ready, progressing, degraded], now),
   };
+  // A spec that no longer translates leaves the tasks on the image they had.
+  const image = input.image ?? previous?.image;
+  if (image) status.image = image;
   if (failure) status.lastTaskFailure = failure;
   if (progress) status.deployment = progress;
   if (input.gate?.hold) status.waitingFor = input.gate.waitingFor.map((w) => w.appId);

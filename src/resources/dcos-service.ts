@@ -292,6 +292,7 @@ export const dcosServiceStatusSchema = z
   .object({
     ...statusBase,
     appId: z.string().optional().describe('The full Marathon app id.'),
+    image: z.string().optional().describe("The image the tasks run: the app's own, or the operator's default image for an app that names none."),
     instances: z.number().int().min(0).optional().describe('Instances the Deployment has (the scale subresource reads this).'),
     tasksRunning: z.number().int().min(0).optional().describe('Tasks (pods) running.'),
     tasksStaged: z.number().int().min(0).optional().describe('Tasks (pods) created but not yet running.'),
@@ -324,7 +325,7 @@ export const dcosServiceKind: KindDefinition = {
     { name: 'Health', type: 'string', jsonPath: '.status.health', description: 'Healthy, Unhealthy, Idle or NA.' },
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
     { name: 'App-Id', type: 'string', jsonPath: '.status.appId', description: 'The Marathon app id.', priority: 1 },
-    { name: 'Image', type: 'string', jsonPath: '.spec.container.docker.image', description: 'The container image.', priority: 1 },
+    { name: 'Image', type: 'string', jsonPath: '.status.image', description: "The image the tasks run (the operator's default for an app that names none).", priority: 1 },
   ],
   scale: { specReplicasPath: '.spec.instances', statusReplicasPath: '.status.instances', labelSelectorPath: '.status.selector' },
 };

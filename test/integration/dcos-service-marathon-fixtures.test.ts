@@ -103,6 +103,8 @@ describe('the Marathon example apps as DcosServices', () => {
     expect(deployment.spec.replicas).toBe(instances);
     expect(deployment.metadata.annotations?.['dcos.dev/app-id']).toBe(row.appId);
     expect(deployment.spec.template.spec.containers[0]!.image).toBe(stored.spec.container?.docker?.image ?? DEFAULT_IMAGE);
+    // `kubectl get dsvc -o wide` shows the image that runs, the default one too.
+    expect(svc.status?.image).toBe(stored.spec.container?.docker?.image ?? DEFAULT_IMAGE);
     if (running === instances) {
       expect(condition(svc, 'Ready')).toMatchObject({ status: 'True', reason: 'Running' });
       expect(svc.status?.health).toBe((stored.spec.healthChecks ?? []).length > 0 ? 'Healthy' : 'NA');

@@ -121,8 +121,13 @@ describe('DcosService operations', () => {
       expect(condition(done, 'Progressing')).toMatchObject({ status: 'False', reason: 'Complete' });
       expect(done.status?.deployment).toBeUndefined();
 
-      // The rollout was reported while it ran, for the new generation, before it completed.
-      const forNew = statuses.seen.filter((s) => s.observedGeneration === done.metadata.generation);
+      // The rollout was reported while it ran, for the new generation, before it completed. The
+      // recording watch may deliver the last status a moment after the GET above returned it.
+      const forNew = await eventually(() => {
+        const seen = statuses.seen.filter((s) => s.observedGeneration === done.metadata.generation);
+        expect(seen.some((s) => condition({ status: s } as Svc, 'Progressing')?.reason === 'Complete')).toBe(true);
+        return seen;
+      }, 10_000);
       const progressing = forNew.findIndex((s) => condition({ status: s } as Svc, 'Progressing')?.status === 'True');
       expect(progressing, `statuses seen: ${JSON.stringify(forNew.map((s) => condition({ status: s } as Svc, 'Progressing')))}`).toBeGreaterThanOrEqual(0);
       expect(condition({ status: forNew[progressing] } as Svc, 'Progressing')?.reason).toBe('Deploying');

@@ -96,3 +96,16 @@ describe('mergeConditions', () => {
     expect(c).toEqual({ ...next, lastTransitionTime: time });
   });
 });
+
+describe('the image shown by `kubectl get dsvc -o wide`', () => {
+  test('is the image the translated pod template runs', () => {
+    expect(computeServiceStatus({ service: service(noChecks), deployment: deployment(2), pods: [], image: 'debian:12-slim', now: NOW }).image).toBe('debian:12-slim');
+  });
+
+  test('stays the running one while a changed spec cannot be translated', () => {
+    const before = computeServiceStatus({ service: service(noChecks), deployment: deployment(2), pods: [], image: 'nginx:1.27', now: NOW });
+    const errors = [{ path: 'spec.args', message: 'expected either cmd or args, got both' }];
+    const after = computeServiceStatus({ service: { ...service(noChecks), status: before }, deployment: deployment(2), pods: [], errors, now: NOW });
+    expect(after.image).toBe('nginx:1.27');
+  });
+});
