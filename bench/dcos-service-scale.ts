@@ -301,13 +301,17 @@ export async function run(): Promise<void> {
     return { created, ms: performance.now() - t };
   };
 
+  /** The Deployment and Service the operator would apply for a DcosService: translateService's output. */
+  const childrenOf = (svc: DcosService): [Obj, Obj] => {
+    const t = translateService(svc, { defaultImage });
+    if (!t.ok || !t.service) throw new Error(`${svc.metadata.name} did not translate to a Deployment and a Service: ${JSON.stringify(t)}`);
+    return [t.deployment as unknown as Obj, t.service as unknown as Obj];
+  };
   const bareObjects = (namespace: string): Obj[][] =>
     names.map((name, i) => {
-      const t = translateService({ ...dcosService(name, namespace), metadata: { name, namespace, uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` } }, { defaultImage });
-      if (!t.ok || !t.service) throw new Error(`${name} did not translate to a Deployment and a Service: ${JSON.stringify(t)}`);
+      const children = childrenOf({ ...dcosService(name, namespace), metadata: { name, namespace, uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` } });
       // No owner: the DcosService does not exist here, and the garbage collector would delete orphans of a missing owner.
-      const strip = (o: { metadata: object }) => ({ ...o, metadata: { ...o.metadata, ownerReferences: undefined } }) as unknown as Obj;
-      return [strip(t.deployment), strip(t.service)];
+      return children.map((o) => ({ ...o, metadata: { ...o.metadata, ownerReferences: undefined } }) as Obj);
     });
 
   const phases: Record<Phase, () => Promise<number | undefined>> = {
@@ -321,9 +325,7 @@ export async function run(): Promise<void> {
       await installCrds(client, pino({ level: 'silent' }));
       const createAndApply = async (name: string, namespace: string) => {
         const svc = await client.create(dcosService(name, namespace));
-        const t = translateService(svc, { defaultImage });
-        if (!t.ok || !t.service) throw new Error(`${name} did not translate to a Deployment and a Service`);
-        for (const o of [t.deployment, t.service]) await client.apply(o as unknown as Obj);
+        for (const o of childrenOf(svc)) await client.apply(o);
       };
       await inParallel(WARMUP, 8, (i) => createAndApply(`warmup-${i}`, WARMUP_NS));
       await sleep(3000);
