@@ -6,13 +6,12 @@
  * into a validator and warms the JIT) and warm. Goal from issue 4: 180 packages in <= 1 s.
  *
  *   node bench/universe-render.ts
- *   DCOS_UNIVERSE_DIR=/path/to/universe/repo/packages node bench/universe-render.ts
+ *   DCOS_FIXTURES_DIR=/path/to/fixtures node bench/universe-render.ts   (reads universe/repo/packages/ there)
  *
  * Packages whose config.json demands an option DC/OS made the user give (a licence to accept, a
  * password of N characters) get it filled generically from their own schema, by the same rule as
  * the real-packages tests; no package is named here. Reading the tree from disk is not timed.
  */
-import { fileURLToPath } from 'node:url';
 import { translateService } from '../src/marathon/index.ts';
 import { defaultOperatorConfig } from '../src/operator/operator-config.ts';
 import { defaultsFromConfig } from '../src/universe/package-options.ts';
@@ -21,6 +20,7 @@ import type { UniversePackage } from '../src/universe/universe-package.ts';
 import type { JsonObject } from '../src/universe/universe-result.ts';
 import { readUniverseTree } from '../src/universe/universe-tree.ts';
 import { optionsAUserMustGive } from '../test/support/universe-required-options.ts';
+import { corpusPath } from '../test/support/corpus-location.ts';
 
 const GOAL_PACKAGES = 180;
 const GOAL_MS = 1000;
@@ -66,7 +66,7 @@ function pass(prepared: Prepared[], source: string): { totalMs: number; runs: Pa
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(2));
 
 export async function run(): Promise<void> {
-  const dir = process.env.DCOS_UNIVERSE_DIR ?? fileURLToPath(new URL('../../shared/fixtures/universe/repo/packages/', import.meta.url));
+  const dir = corpusPath('universe', 'repo', 'packages');
   console.log(`\n== Universe render + translate: every package of ${dir} ==`);
   const readStarted = performance.now();
   const tree = await readUniverseTree(dir);

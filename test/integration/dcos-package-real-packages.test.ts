@@ -1,19 +1,19 @@
 // Every upstream Universe package with a Marathon template, rendered with default options (or the
 // options a user had to give) and offered to the real kube-apiserver as DcosServices (server-side
-// dry-run): the CRD schema must take whatever the Universe renders. DCOS_UNIVERSE_DIR points it
-// at another Universe tree.
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// dry-run): the CRD schema must take whatever the Universe renders. DCOS_FIXTURES_DIR points it
+// at another corpus.
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KubeApiError, type KubeObjectLike } from '../../src/kube/kube-client.ts';
 import { defaultsFromConfig } from '../../src/universe/package-options.ts';
 import { renderPackage } from '../../src/universe/package-render.ts';
 import { readUniverseTree } from '../../src/universe/universe-tree.ts';
 import { createTestNamespace, ensureCrds, kubeClient } from './support/cluster.ts';
 import { optionsAUserMustGive } from '../support/universe-required-options.ts';
+import { corpusPath, describeCorpus } from '../support/corpora.ts';
 
-const treeDir = process.env.DCOS_UNIVERSE_DIR ?? fileURLToPath(new URL('../../../shared/fixtures/universe/repo/packages/', import.meta.url));
+const treeDir = corpusPath('universe', 'repo', 'packages');
 
-describe(`Universe packages in ${treeDir} on the real apiserver`, () => {
+describeCorpus('universe', `Universe packages in ${treeDir} on the real apiserver`, () => {
   const client = kubeClient();
   let ns: string;
 

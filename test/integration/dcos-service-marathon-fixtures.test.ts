@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestNamespace, deleteNamespace, kubeClient } from './support/cluster.ts';
 import { startOperator } from './support/operator.ts';
 import { condition, dcosService, serviceReader, type Svc } from './support/dcos-services.ts';
 import { marathonFixtureApps } from '../support/marathon-fixtures.ts';
+import { corpusPresent, describeCorpus } from '../support/corpora.ts';
 import { dcosServiceController } from '../../src/controllers/dcos-service-controller.ts';
 import { objectNameForAppId, resolveAppId, resolveDependencies, translateService, validateMarathonApp } from '../../src/marathon/index.ts';
 import { defaultOperatorConfig } from '../../src/operator/operator-config.ts';
@@ -11,7 +12,7 @@ import type { Operator } from '../../src/operator/operator.ts';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
 
 /*
- * Every Marathon app of ../shared/fixtures/marathon, applied as it is written (webhooks off, so the
+ * Every Marathon app of the marathon corpus, applied as it is written (webhooks off, so the
  * controller sees every app, also those admission would refuse): it runs, or it waits for a
  * dependency that is not there, or its status says which field cannot run (InvalidSpec).
  * Each fixture file gets its own namespace, as if applied to its own Marathon: two files define /tomcat.
@@ -25,13 +26,13 @@ const REJECTED: Record<string, string[]> = {
   '/foo': ['spec.args', 'spec.ipAddress', 'spec.container.docker.parameters', 'spec.constraints[0][2]', 'spec.env.PASSWORD.secret'],
 };
 
-const rows = marathonFixtureApps().map(({ source, app }) => {
+const rows = (corpusPresent('marathon') ? marathonFixtureApps() : []).map(({ source, app }) => {
   const appId = resolveAppId(String(app.id));
   return { source, appId, name: objectNameForAppId(appId), spec: app as DcosServiceSpec };
 });
 type Row = (typeof rows)[number];
 
-describe('the Marathon example apps as DcosServices', () => {
+describeCorpus('marathon', 'the Marathon example apps as DcosServices', () => {
   const client = kubeClient();
   let operator: Operator;
   const namespaces = new Map<string, string>();

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { resolveAppId } from '../../src/marathon/app-id.ts';
+import { corpusPath } from './corpus-location.ts';
 
 /*
- * The real Marathon apps of ../shared/fixtures/marathon, read in place (never copied into the
+ * The real Marathon apps of the marathon corpus (see corpus-location.ts), read in place (never copied into the
  * project): the classic example apps, the apps of the example groups, and the REST API examples
  * that are whole apps, for the unit and the integration tests alike. Ids relative
  * to a group resolve inside it (`service-a` of group `department-a` is `/department-a/service-a`).
  */
 
-const fixtures = new URL('../../../shared/fixtures/marathon/', import.meta.url);
-const read = (path: string): unknown => JSON.parse(readFileSync(new URL(path, fixtures), 'utf8'));
+const read = (path: string): unknown => JSON.parse(readFileSync(corpusPath('marathon', path), 'utf8'));
 const EXAMPLES = 'master/docs/docs/rest-api/public/api/v2/examples/';
 
 export type Json = Record<string, unknown>;

@@ -1,12 +1,13 @@
-import { describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { dcosServiceSpecSchema, type DcosServiceSpec } from '../../src/resources/dcos-service.ts';
 import { translateService } from '../../src/marathon/translate-service.ts';
 import { visitFields } from '../../src/marathon/marathon-field-mapping.ts';
 import { resolveAppId, objectNameForAppId } from '../../src/marathon/app-id.ts';
 import { service } from './marathon-builders.ts';
 import { marathonFixtureApps, type Json } from '../support/marathon-fixtures.ts';
+import { corpusPresent, describeCorpus } from '../support/corpora.ts';
 
-const apps = marathonFixtureApps();
+const apps = corpusPresent('marathon') ? marathonFixtureApps() : [];
 
 /** The apps that cannot run as they are, and the fields the rejection names. */
 const REJECTED: Record<string, string[]> = {
@@ -14,7 +15,7 @@ const REJECTED: Record<string, string[]> = {
   '/foo': ['spec.args', 'spec.ipAddress', 'spec.container.docker.parameters', 'spec.constraints[0][2]', 'spec.env.PASSWORD.secret'],
 };
 
-describe('the Marathon example apps', () => {
+describeCorpus('marathon', 'the Marathon example apps', () => {
   test('the fixtures hold the apps this test expects', () => {
     expect(apps.length).toBeGreaterThanOrEqual(19);
   });

@@ -7,17 +7,12 @@ import { renderPackage } from '../../src/universe/package-render.ts';
 import { buildRepositoryIndex } from '../../src/universe/universe-index.ts';
 import { readUniverseTree } from '../../src/universe/universe-tree.ts';
 import { upstreamSchema } from './universe-test-packages.ts';
+import { describeCorpus } from '../support/corpora.ts';
 
 const packagesDir = fileURLToPath(new URL('../../packages/', import.meta.url));
 const tree = await readUniverseTree(packagesDir);
 if (!tree.ok) throw new Error(tree.error.message);
 const { packages } = tree.value;
-const schemas = {
-  package: await upstreamSchema('package-schema.json'),
-  config: await upstreamSchema('config-schema.json'),
-  resource: await upstreamSchema('v3-resource-schema.json'),
-  index: await upstreamSchema('v5-repo-schema.json'),
-};
 
 function render(name: string, options?: Record<string, unknown>) {
   const pkg = packages.find((p) => p.name === name);
@@ -31,18 +26,6 @@ describe('the default repository (packages/)', () => {
   it('holds nginx, redis and hello-world, and nothing unreadable', () => {
     expect(tree.value.problems).toEqual([]);
     expect(packages.map((p) => p.name).sort()).toEqual(expect.arrayContaining(['hello-world', 'nginx', 'redis']));
-  });
-
-  it.each(packages.map((p) => [`${p.name} ${p.version}`, p] as const))('%s validates against the upstream Universe schemas', async (_name, pkg) => {
-    const dir = new URL(`${pkg.name[0]!.toUpperCase()}/${pkg.name}/${pkg.releaseVersion}/`, new URL('../../packages/', import.meta.url));
-    const file = async (name: string) => JSON.parse(await readFile(new URL(name, dir), 'utf8')) as unknown;
-    expect(schemas.package(await file('package.json'))).toEqual([]);
-    expect(schemas.config(await file('config.json'))).toEqual([]);
-    expect(schemas.resource(await file('resource.json'))).toEqual([]);
-  });
-
-  it('publishes as a valid v5 repository index', () => {
-    expect(schemas.index(buildRepositoryIndex(packages))).toEqual([]);
   });
 
   it.each(packages.map((p) => [p.name, p] as const))('%s renders with defaults to a DcosService with a public image', (_name, pkg) => {
@@ -84,5 +67,24 @@ describe('the default repository (packages/)', () => {
     const pkg = packages.find((p) => p.name === name)!;
     const result = renderPackage({ pkg, source: '', namespace: 'apps', options });
     expect(!result.ok && result.error.message).toContain(message);
+  });
+});
+
+// The upstream Universe schemas are part of the universe corpus, not of this project.
+describeCorpus('universe', 'the default repository against the upstream Universe schemas', () => {
+  const schemas = Promise.all(['package-schema.json', 'config-schema.json', 'v3-resource-schema.json', 'v5-repo-schema.json'].map(upstreamSchema));
+
+  it.each(packages.map((p) => [`${p.name} ${p.version}`, p] as const))('%s validates against the upstream Universe schemas', async (_name, pkg) => {
+    const [packageSchema, configSchema, resourceSchema] = await schemas;
+    const dir = new URL(`${pkg.name[0]!.toUpperCase()}/${pkg.name}/${pkg.releaseVersion}/`, new URL('../../packages/', import.meta.url));
+    const file = async (name: string) => JSON.parse(await readFile(new URL(name, dir), 'utf8')) as unknown;
+    expect(packageSchema!(await file('package.json'))).toEqual([]);
+    expect(configSchema!(await file('config.json'))).toEqual([]);
+    expect(resourceSchema!(await file('resource.json'))).toEqual([]);
+  });
+
+  it('publishes as a valid v5 repository index', async () => {
+    const indexSchema = (await schemas)[3]!;
+    expect(indexSchema(buildRepositoryIndex(packages))).toEqual([]);
   });
 });

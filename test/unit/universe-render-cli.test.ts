@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { corpusPath, describeCorpus } from '../support/corpora.ts';
 
 const cli = fileURLToPath(new URL('../../src/universe/render-cli.ts', import.meta.url));
-const universe = fileURLToPath(new URL('../../../shared/fixtures/universe/repo/packages/', import.meta.url));
 
 async function run(...args: string[]) {
   try {
@@ -31,12 +31,6 @@ describe('npm run render', () => {
     expect(doc).toMatchObject({ kind: 'DcosService', metadata: { name: 'hello-world', namespace: 'demo' }, spec: { args: ['-listen=:5678', '-text=from a file'] } });
   });
 
-  it('renders every app of a group package from another repository, one document each', async () => {
-    const { code, stdout } = await run('nexcloud', '--repo', universe);
-    expect(code).toBe(0);
-    expect((loadAll(stdout) as Array<{ kind: string }>).map((d) => d.kind)).toEqual(['DcosService', 'DcosService', 'DcosService']);
-  });
-
   it.each([
     [['no-such-package'], /PackageNotFound: package "no-such-package" not found/],
     [['nginx', '--version', '0.0.1'], /VersionNotFound/],
@@ -47,5 +41,13 @@ describe('npm run render', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
+  });
+});
+
+describeCorpus('universe', 'npm run render --repo with a real Universe tree', () => {
+  it('renders every app of a group package from another repository, one document each', async () => {
+    const { code, stdout } = await run('nexcloud', '--repo', corpusPath('universe', 'repo', 'packages'));
+    expect(code).toBe(0);
+    expect((loadAll(stdout) as Array<{ kind: string }>).map((d) => d.kind)).toEqual(['DcosService', 'DcosService', 'DcosService']);
   });
 });

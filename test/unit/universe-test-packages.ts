@@ -2,8 +2,8 @@
 import { packageFromDefinition, type UniversePackage } from '../../src/universe/universe-package.ts';
 import type { RepositoryIndex } from '../../src/universe/universe-index.ts';
 import type { JsonObject } from '../../src/universe/universe-result.ts';
+import { corpusPath } from '../support/corpus-location.ts';
 
-export const universeFixtureDir = new URL('../../../shared/fixtures/universe/', import.meta.url);
 
 export interface TestPackage {
   name?: string;
@@ -45,12 +45,11 @@ export function simpleConfig(defaults: Record<string, string | number | boolean>
   return { type: 'object', properties: { svc: { type: 'object', properties } } };
 }
 
-/** A validator for one of the upstream Universe schemas (meta/schema/*.json), read in place. */
+/** A validator for one of the upstream Universe schemas (meta/schema/*.json of the universe corpus), read in place. */
 export async function upstreamSchema(file: string): Promise<(value: unknown) => string[]> {
   const { readFile } = await import('node:fs/promises');
   const { Validator } = await import('@cfworker/json-schema');
-  const dir = new URL('repo/meta/schema/', universeFixtureDir);
-  const read = async (name: string) => JSON.parse(await readFile(new URL(name, dir), 'utf8')) as object;
+  const read = async (name: string) => JSON.parse(await readFile(corpusPath('universe', 'repo', 'meta', 'schema', name), 'utf8')) as object;
   const validator = new Validator(await read(file), '4', false);
   validator.addSchema(await read('vX-repo-definitions.json'), 'vX-repo-definitions.json');
   // Only the failures themselves, not the "a subschema had errors" lines above them.
