@@ -305,7 +305,7 @@ export async function run(): Promise<void> {
   const childrenOf = (svc: DcosService): [Obj, Obj] => {
     const t = translateService(svc, { defaultImage });
     if (!t.ok || !t.service) throw new Error(`${svc.metadata.name} did not translate to a Deployment and a Service: ${JSON.stringify(t)}`);
-    return [t.deployment as unknown as Obj, t.service as unknown as Obj];
+    return [t.workload as unknown as Obj, t.service as unknown as Obj];
   };
   const bareObjects = (namespace: string): Obj[][] =>
     names.map((name, i) => {

@@ -190,7 +190,7 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
     const result = translateService(svc, { defaultImage: ctx.config.defaultImage, holdForDependencies: gate?.hold });
     let deployment: DeploymentObj | undefined = existing;
     let applied = false;
-    const apply = needsApply.delete(key) || !existing || (result.ok && (existing.spec.replicas ?? 0) !== result.deployment.spec.replicas);
+    const apply = needsApply.delete(key) || !existing || (result.ok && (existing.spec.replicas ?? 0) !== result.workload.spec.replicas);
     if (!result.ok) {
       const summary = result.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
       // Not awaited (as announce): events wait while normal work is in progress, this reconcile's too.
@@ -201,7 +201,7 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
         // Claims first: a Deployment whose claims do not exist yet would start pods that cannot mount them.
         await Promise.all((result.persistentVolumeClaims ?? []).map((claim) => ctx.client.apply(claim as unknown as KubeObjectLike)));
         const [appliedDeployment] = await Promise.all([
-          ctx.client.apply(result.deployment as unknown as DeploymentObj),
+          ctx.client.apply(result.workload as unknown as DeploymentObj),
           result.service
             ? ctx.client.apply(result.service as unknown as KubeObjectLike)
             : k8sServices.store.get(key)
@@ -226,7 +226,7 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
       pods: podList,
       errors: result.ok ? undefined : result.errors,
       gate,
-      image: result.ok ? result.deployment.spec.template.spec.containers[0]?.image : undefined,
+      image: result.ok ? result.workload.spec.template.spec.containers[0]?.image : undefined,
       now: new Date().toISOString(),
     });
     if (JSON.stringify(status) !== JSON.stringify(svc.status)) {

@@ -156,6 +156,42 @@ export interface Deployment {
   status?: DeploymentStatus;
 }
 
+/**
+ * What a DcosService runs as when each instance needs its own persistent volume (Marathon's
+ * resident tasks): one PersistentVolumeClaim per instance from volumeClaimTemplates.
+ */
+export interface StatefulSet {
+  apiVersion: 'apps/v1';
+  kind: 'StatefulSet';
+  metadata: ObjectMeta;
+  spec: {
+    replicas: number;
+    serviceName: string;
+    selector: { matchLabels: Record<string, string> };
+    podManagementPolicy?: 'OrderedReady' | 'Parallel';
+    updateStrategy?: { type: 'RollingUpdate'; rollingUpdate?: { maxUnavailable?: number | string; partition?: number } } | { type: 'OnDelete' };
+    persistentVolumeClaimRetentionPolicy?: { whenDeleted: 'Retain' | 'Delete'; whenScaled: 'Retain' | 'Delete' };
+    template: { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec };
+    volumeClaimTemplates?: PersistentVolumeClaim[];
+  };
+  status?: StatefulSetStatus;
+}
+
+export interface StatefulSetStatus {
+  observedGeneration?: number;
+  replicas?: number;
+  readyReplicas?: number;
+  currentReplicas?: number;
+  updatedReplicas?: number;
+  availableReplicas?: number;
+  currentRevision?: string;
+  updateRevision?: string;
+  conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+}
+
+/** The workload of a DcosService: a Deployment, or a StatefulSet when each instance has its own volume. */
+export type Workload = Deployment | StatefulSet;
+
 export interface DeploymentStatus {
   observedGeneration?: number;
   replicas?: number;

@@ -1,6 +1,6 @@
 import type { DcosService } from '../resources/dcos-service.ts';
 import { API_VERSION } from '../resources/api-group.ts';
-import type { Deployment, ObjectMeta, OwnerReference, PersistentVolumeClaim, Service } from './kube-objects.ts';
+import type { Deployment, ObjectMeta, OwnerReference, PersistentVolumeClaim, Service, Workload } from './kube-objects.ts';
 import type { FieldError, Notice } from './field-errors.ts';
 import { uniqueErrors } from './field-errors.ts';
 import { applyMarathonDefaults, hasPersistentVolumes } from './marathon-defaults.ts';
@@ -36,7 +36,8 @@ export interface TranslateOptions extends PodOptions {
 }
 
 export type TranslateResult =
-  | { ok: true; appId: string; deployment: Deployment; service?: Service; persistentVolumeClaims?: PersistentVolumeClaim[]; notices: Notice[] }
+  /** workload: a Deployment, or a StatefulSet when each instance has its own persistent volume. */
+  | { ok: true; appId: string; workload: Workload; service?: Service; persistentVolumeClaims?: PersistentVolumeClaim[]; notices: Notice[] }
   | { ok: false; appId: string; errors: FieldError[]; notices: Notice[] };
 
 /** The absolute Marathon app id of a DcosService: spec.id, else the object name. */
@@ -96,7 +97,7 @@ export function translateService(svc: DcosService, opts: TranslateOptions = {}):
       template: { metadata: { labels: { ...labels }, annotations: templateAnnotations }, spec: pod.podSpec },
     },
   };
-  const result: TranslateResult = { ok: true, appId, deployment, notices };
+  const result: TranslateResult = { ok: true, appId, workload: deployment, notices };
   if (pod.ports.length > 0) {
     const vips = pod.ports.flatMap((p) => (p.vip !== undefined ? [p.vip] : []));
     result.service = {

@@ -38,9 +38,9 @@ describeCorpus('marathon', 'the Marathon example apps', () => {
       return;
     }
     if (!result.ok) throw new Error(`${id}: ${JSON.stringify(result.errors)}`);
-    const container = result.deployment.spec.template.spec.containers[0]!;
-    expect(result.deployment.spec.replicas).toBe(spec.instances ?? 1);
-    expect(result.deployment.metadata.annotations?.['dcos.dev/app-id']).toBe(resolveAppId(id));
+    const container = result.workload.spec.template.spec.containers[0]!;
+    expect(result.workload.spec.replicas).toBe(spec.instances ?? 1);
+    expect(result.workload.metadata.annotations?.['dcos.dev/app-id']).toBe(resolveAppId(id));
     expect(container.image).toBe(spec.container?.docker?.image ?? 'debian:12');
     if (spec.cmd) expect(container.command).toEqual(['/bin/sh', '-c', spec.cmd]);
     // Every app with a port gets a Service; $PORT0 names the first port the Service targets.

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { translateService } from '../../src/marathon/translate-service.ts';
 import type { DcosServiceSpec } from '../../src/resources/dcos-service.ts';
+import type { Deployment } from '../../src/marathon/kube-objects.ts';
 import { image, service } from './marathon-builders.ts';
 
 const ok = (spec: DcosServiceSpec, opts = {}, name = 'web', meta = {}) => {
@@ -8,20 +9,20 @@ const ok = (spec: DcosServiceSpec, opts = {}, name = 'web', meta = {}) => {
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r;
 };
-const container = (spec: DcosServiceSpec, opts = {}) => ok(spec, opts).deployment.spec.template.spec.containers[0]!;
+const container = (spec: DcosServiceSpec, opts = {}) => ok(spec, opts).workload.spec.template.spec.containers[0]!;
 const env = (spec: DcosServiceSpec, opts = {}) => Object.fromEntries((container(spec, opts).env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
 
 describe('translateService: the objects', () => {
   test('Deployment and Service are owned by the DcosService, labelled, and select pods by name only', () => {
     const r = ok({ id: '/prod/db/web', ...image(), labels: { tier: 'front', note: 'a long note' } });
-    expect(r.deployment.metadata).toMatchObject({
+    expect(r.workload.metadata).toMatchObject({
       name: 'web',
       namespace: 'ns',
       labels: { 'app.kubernetes.io/managed-by': 'dcos-operator', 'dcos.dev/service': 'web', 'dcos.dev/group': 'prod.db', tier: 'front' },
       annotations: { 'dcos.dev/app-id': '/prod/db/web', note: 'a long note' },
       ownerReferences: [{ apiVersion: 'dcos.dev/v1alpha1', kind: 'DcosService', name: 'web', uid: 'uid-1', controller: true, blockOwnerDeletion: true }],
     });
-    expect(r.deployment.spec.selector).toEqual({ matchLabels: { 'dcos.dev/service': 'web' } });
+    expect(r.workload.spec.selector).toEqual({ matchLabels: { 'dcos.dev/service': 'web' } });
     expect(r.service?.spec.selector).toEqual({ 'dcos.dev/service': 'web' });
     expect(r.service?.metadata.ownerReferences?.[0]?.uid).toBe('uid-1');
   });
@@ -29,7 +30,7 @@ describe('translateService: the objects', () => {
   test('the selector stays the same across spec changes', () => {
     const a = ok({ ...image(), instances: 1, labels: { a: '1' } });
     const b = ok({ ...image('nginx:2'), instances: 5, labels: { b: '2' }, id: '/other' });
-    expect(a.deployment.spec.selector).toEqual(b.deployment.spec.selector);
+    expect(a.workload.spec.selector).toEqual(b.workload.spec.selector);
   });
 
   test.each([
@@ -62,38 +63,38 @@ describe('translateService: the objects', () => {
   });
 
   test.each([
-    ['instances', { instances: 3 }, {}, (d: ReturnType<typeof ok>['deployment']) => d.spec.replicas, 3],
-    ['dependencies hold replicas at 0', { instances: 3 }, { holdForDependencies: true }, (d: ReturnType<typeof ok>['deployment']) => d.spec.replicas, 0],
-    ['taskKillGracePeriodSeconds', { taskKillGracePeriodSeconds: 45 }, {}, (d: ReturnType<typeof ok>['deployment']) => d.spec.template.spec.terminationGracePeriodSeconds, 45],
-    ['default upgrade strategy keeps all healthy and doubles', { instances: 4 }, {}, (d: ReturnType<typeof ok>['deployment']) => d.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 4 } }],
+    ['instances', { instances: 3 }, {}, (d: Deployment) => d.spec.replicas, 3],
+    ['dependencies hold replicas at 0', { instances: 3 }, { holdForDependencies: true }, (d: Deployment) => d.spec.replicas, 0],
+    ['taskKillGracePeriodSeconds', { taskKillGracePeriodSeconds: 45 }, {}, (d: Deployment) => d.spec.template.spec.terminationGracePeriodSeconds, 45],
+    ['default upgrade strategy keeps all healthy and doubles', { instances: 4 }, {}, (d: Deployment) => d.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 4 } }],
     [
       'minimumHealthCapacity 0.7 of 3 keeps 3 (ceil), overcapacity 0.5 of 3 adds 1 (floor)',
       { instances: 3, upgradeStrategy: { minimumHealthCapacity: 0.7, maximumOverCapacity: 0.5 } },
       {},
-      (d: ReturnType<typeof ok>['deployment']) => d.spec.strategy,
+      (d: Deployment) => d.spec.strategy,
       { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
     ],
     [
       'no room either way still replaces one at a time',
       { instances: 1, upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 0 } },
       {},
-      (d: ReturnType<typeof ok>['deployment']) => d.spec.strategy,
+      (d: Deployment) => d.spec.strategy,
       { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
     ],
     [
       'unreachableStrategy: inactiveAfterSeconds tolerates unreachable nodes that long',
       { unreachableStrategy: { inactiveAfterSeconds: 60, expungeAfterSeconds: 120 } },
       {},
-      (d: ReturnType<typeof ok>['deployment']) => d.spec.template.spec.tolerations?.map((t) => `${t.key}=${t.tolerationSeconds}`),
+      (d: Deployment) => d.spec.template.spec.tolerations?.map((t) => `${t.key}=${t.tolerationSeconds}`),
       ['node.kubernetes.io/unreachable=60', 'node.kubernetes.io/not-ready=60'],
     ],
   ])('%s', (_name, spec, opts, pick, expected) => {
-    expect(pick(ok({ ...image(), ...spec } as DcosServiceSpec, opts).deployment)).toEqual(expected);
+    expect(pick(ok({ ...image(), ...spec } as DcosServiceSpec, opts).workload as Deployment)).toEqual(expected);
   });
 
   test('the restart annotation rolls the pods', () => {
-    const before = ok(image()).deployment.spec.template.metadata.annotations;
-    const after = ok(image(), {}, 'web', { annotations: { 'dcos.dev/restart': '2025-01-01T00:00:00Z' } }).deployment.spec.template.metadata.annotations;
+    const before = ok(image()).workload.spec.template.metadata.annotations;
+    const after = ok(image(), {}, 'web', { annotations: { 'dcos.dev/restart': '2025-01-01T00:00:00Z' } }).workload.spec.template.metadata.annotations;
     expect(before?.['dcos.dev/restarted-at']).toBeUndefined();
     expect(after?.['dcos.dev/restarted-at']).toBe('2025-01-01T00:00:00Z');
   });
@@ -127,7 +128,7 @@ describe('translateService: ports and the Service', () => {
     ],
   ])('%s', (_name, spec, containerPorts, servicePorts) => {
     const r = ok({ ...image(), ...spec } as DcosServiceSpec);
-    expect(r.deployment.spec.template.spec.containers[0]!.ports).toEqual(containerPorts);
+    expect(r.workload.spec.template.spec.containers[0]!.ports).toEqual(containerPorts);
     expect(r.service?.spec.ports).toEqual(servicePorts);
   });
 
@@ -142,8 +143,8 @@ describe('translateService: volumes', () => {
     expect(r.persistentVolumeClaims).toEqual([
       expect.objectContaining({ kind: 'PersistentVolumeClaim', metadata: expect.objectContaining({ name: 'web-pgdata', namespace: 'ns' }), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2048Mi' } }, storageClassName: 'fast' } }),
     ]);
-    expect(r.deployment.spec.strategy).toEqual({ type: 'Recreate' });
-    expect(r.deployment.spec.template.spec.containers[0]!.volumeMounts).toContainEqual({ name: 'vol-0', mountPath: '/mnt/mesos/sandbox/pgdata' });
+    expect((r.workload as Deployment).spec.strategy).toEqual({ type: 'Recreate' });
+    expect(r.workload.spec.template.spec.containers[0]!.volumeMounts).toContainEqual({ name: 'vol-0', mountPath: '/mnt/mesos/sandbox/pgdata' });
   });
 
   test('host and secret volumes', () => {
@@ -151,13 +152,13 @@ describe('translateService: volumes', () => {
       container: { docker: { image: 'x' }, volumes: [{ containerPath: '/data', hostPath: '/srv/data', mode: 'RO' }, { containerPath: '/etc/tls.key', secret: 'tls' }] },
       secrets: { tls: { source: 'web-tls/tls.key' } },
     };
-    const pod = ok(spec).deployment.spec.template.spec;
+    const pod = ok(spec).workload.spec.template.spec;
     expect(pod.volumes).toEqual(expect.arrayContaining([{ name: 'vol-0', hostPath: { path: '/srv/data' } }, { name: 'vol-1', secret: { secretName: 'web-tls', items: [{ key: 'tls.key', path: 'tls.key' }] } }]));
     expect(pod.containers[0]!.volumeMounts).toEqual(expect.arrayContaining([{ name: 'vol-0', mountPath: '/data', readOnly: true }, { name: 'vol-1', mountPath: '/etc/tls.key', subPath: 'tls.key', readOnly: true }]));
   });
 
   test('fetch downloads and extracts into the sandbox before the task starts', () => {
-    const init = ok({ cmd: './run', fetch: [{ uri: 'https://x.test/app.tgz' }, { uri: 'https://x.test/run?x=1', executable: true, extract: false, destPath: 'run' }] }, { defaultImage: 'debian:12' }).deployment.spec.template.spec.initContainers?.[0];
+    const init = ok({ cmd: './run', fetch: [{ uri: 'https://x.test/app.tgz' }, { uri: 'https://x.test/run?x=1', executable: true, extract: false, destPath: 'run' }] }, { defaultImage: 'debian:12' }).workload.spec.template.spec.initContainers?.[0];
     expect(init?.command?.[2]).toBe("set -e\nwget -q -O 'app.tgz' 'https://x.test/app.tgz'\ntar -xf 'app.tgz'\nwget -q -O 'run' 'https://x.test/run?x=1'\nchmod +x 'run'");
     expect(init?.volumeMounts).toEqual([{ name: 'sandbox', mountPath: '/mnt/mesos/sandbox' }]);
   });
@@ -171,7 +172,7 @@ describe('translateService: notices for ignored fields', () => {
 
   test('a user name no image agrees on runs as the image\'s own user, and says so', () => {
     const r = ok({ ...image(), user: 'kafka' });
-    expect(r.deployment.spec.template.spec.containers[0]!.securityContext?.runAsUser).toBeUndefined();
+    expect(r.workload.spec.template.spec.containers[0]!.securityContext?.runAsUser).toBeUndefined();
     expect(r.notices).toContainEqual({ path: 'spec.user', message: expect.stringMatching(/ignored: "kafka" is a name/) });
   });
 });
