@@ -21,6 +21,11 @@ function percentOf(allocated: number, total: number): number {
   return total > 0 ? roundPercent((allocated / total) * 100) : 0;
 }
 
+/** A percentage as the DC/OS dashboard printed it: whole, with a sign ("42%"). */
+export function formatPercent(percent: number): string {
+  return `${Math.round(percent)}%`;
+}
+
 /** Milli-cores as shares with at most two decimals: 10050 -> "10.05", 24000 -> "24", 10500 -> "10.5". */
 export function formatShares(milli: number): string {
   // Integer arithmetic, so 10.005 never prints as 10.00 through binary rounding.
@@ -80,24 +85,28 @@ export function statusFromFigures(figures: AccountingFigures, nowMs: number, opt
         allocated: allocated.cpu / 1000,
         total: total.cpu / 1000,
         percent: percentOf(allocated.cpu, total.cpu),
+        percentString: formatPercent(percentOf(allocated.cpu, total.cpu)),
         summary: `${formatShares(allocated.cpu)} of ${formatShares(total.cpu)} shares`,
       },
       memory: {
         allocated: allocated.memory,
         total: total.memory,
         percent: percentOf(allocated.memory, total.memory),
+        percentString: formatPercent(percentOf(allocated.memory, total.memory)),
         summary: `${formatBytes(allocated.memory)} of ${formatBytes(total.memory)}`,
       },
       disk: {
         allocated: allocated.disk,
         total: total.disk,
         percent: percentOf(allocated.disk, total.disk),
+        percentString: formatPercent(percentOf(allocated.disk, total.disk)),
         summary: `${formatBytes(allocated.disk)} of ${formatBytes(total.disk)}`,
       },
       gpu: {
         allocated: allocated.gpu,
         total: total.gpu,
         percent: percentOf(allocated.gpu, total.gpu),
+        percentString: formatPercent(percentOf(allocated.gpu, total.gpu)),
         summary: `${allocated.gpu} of ${total.gpu} ${total.gpu === 1 ? 'GPU' : 'GPUs'}`,
       },
     },
@@ -105,6 +114,7 @@ export function statusFromFigures(figures: AccountingFigures, nowMs: number, opt
     tasks: { ...tasks },
     taskFailureRate: {
       percent: roundPercent(failureRate.percent),
+      percentString: formatPercent(failureRate.percent),
       windowSeconds: failureRate.windowSeconds,
       failed: failureRate.failed,
       successful: failureRate.successful,

@@ -21,6 +21,7 @@ function resourceFigureSchema(resource: string, unit: string, whole: boolean, su
       allocated: amount.describe(`${resource} requested by the pods bound to ${COUNTED_NODES}, leaving out Succeeded and Failed pods, in ${unit}. Requests count as kubectl describe node counts them: init containers, sidecars and pod overhead included.`),
       total: amount.describe(`${resource} in all: the sum of the allocatable of ${COUNTED_NODES}, in ${unit}.`),
       percent: z.number().min(0).describe('allocated / total x 100, one decimal; 0 when total is 0.'),
+      percentString: z.string().optional().describe('The percentage as the DC/OS dashboard showed it: whole, with a percent sign, e.g. "42%".'),
       summary: z.string().describe(`allocated of total for a person, e.g. "${summaryExample}".`),
     })
     .describe(`${resource} allocation over ${COUNTED_NODES}.`);
@@ -57,6 +58,7 @@ export const clusterTasksSchema = z
 export const taskFailureRateSchema = z
   .object({
     percent: z.number().min(0).max(100).describe('failed / (failed + successful) x 100 over the window, one decimal; 0 when nothing happened.'),
+    percentString: z.string().optional().describe('The rate as the DC/OS dashboard showed it: whole, with a percent sign, e.g. "3%".'),
     windowSeconds: z.number().int().min(1).describe('The sliding window, in seconds (spec.taskFailureWindowSeconds).'),
     failed: z.number().int().min(0).describe('Task failures in the window: pods that became Failed, containers that terminated non-zero under restartPolicy Never, and each container restart.'),
     successful: z.number().int().min(0).describe('Tasks in the window that started (became Running) or finished well (Succeeded); each pod counts once.'),
@@ -99,17 +101,18 @@ export const dcosClusterKind: KindDefinition = {
   spec: dcosClusterSpecSchema,
   status: dcosClusterStatusSchema,
   printerColumns: [
-    { name: 'CPU', type: 'number', jsonPath: '.status.resources.cpu.percent', description: 'Percent of CPU shares allocated.' },
-    { name: 'Memory', type: 'number', jsonPath: '.status.resources.memory.percent', description: 'Percent of memory allocated.' },
-    { name: 'Disk', type: 'number', jsonPath: '.status.resources.disk.percent', description: 'Percent of ephemeral storage allocated.' },
-    { name: 'GPU', type: 'number', jsonPath: '.status.resources.gpu.percent', description: 'Percent of GPUs allocated.' },
+    // Percent strings ("42%"), not bare numbers that read like a count of CPUs, then the "of" figures, as the DC/OS dashboard put them.
+    { name: 'CPU', type: 'string', jsonPath: '.status.resources.cpu.percentString', description: 'Percent of CPU shares allocated.' },
+    { name: 'CPU-Allocated', type: 'string', jsonPath: '.status.resources.cpu.summary', description: 'CPU shares allocated of total.' },
+    { name: 'Memory', type: 'string', jsonPath: '.status.resources.memory.percentString', description: 'Percent of memory allocated.' },
+    { name: 'Memory-Allocated', type: 'string', jsonPath: '.status.resources.memory.summary', description: 'Memory allocated of total.' },
+    { name: 'Disk', type: 'string', jsonPath: '.status.resources.disk.percentString', description: 'Percent of ephemeral storage allocated.' },
+    { name: 'GPU', type: 'string', jsonPath: '.status.resources.gpu.percentString', description: 'Percent of GPUs allocated.' },
     { name: 'Nodes', type: 'string', jsonPath: '.status.nodes.summary', description: 'Ready nodes of all nodes.' },
     { name: 'Services', type: 'integer', jsonPath: '.status.services.total', description: 'DcosServices in all.' },
     { name: 'Unhealthy', type: 'integer', jsonPath: '.status.services.unhealthy', description: 'DcosServices unhealthy.' },
-    { name: 'Failure-Rate', type: 'number', jsonPath: '.status.taskFailureRate.percent', description: 'Percent of tasks failed over the window.' },
+    { name: 'Failure-Rate', type: 'string', jsonPath: '.status.taskFailureRate.percentString', description: 'Percent of tasks failed over the window.' },
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-    { name: 'CPU-Allocated', type: 'string', jsonPath: '.status.resources.cpu.summary', description: 'CPU shares allocated of total.', priority: 1 },
-    { name: 'Memory-Allocated', type: 'string', jsonPath: '.status.resources.memory.summary', description: 'Memory allocated of total.', priority: 1 },
     { name: 'Disk-Allocated', type: 'string', jsonPath: '.status.resources.disk.summary', description: 'Ephemeral storage allocated of total.', priority: 1 },
     { name: 'GPU-Allocated', type: 'string', jsonPath: '.status.resources.gpu.summary', description: 'GPUs allocated of total.', priority: 1 },
     { name: 'Tasks-Running', type: 'integer', jsonPath: '.status.tasks.running', description: 'Pods running.', priority: 1 },

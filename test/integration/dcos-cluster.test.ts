@@ -76,7 +76,9 @@ describe('DcosCluster controller', () => {
     expect(status.resources!.cpu.summary).toMatch(new RegExp(`^\\d+(\\.\\d{1,2})? of ${cores} shares$`));
     expect(status.nodes).toMatchObject({ total: nodes.items.length, ready: nodes.items.length, notReady: 0 });
     const table = kubectl(['get', 'dcosclusters']);
-    expect(table.stdout).toMatch(/NAME\s+CPU\s+MEMORY\s+DISK\s+GPU\s+NODES\s+SERVICES\s+UNHEALTHY\s+FAILURE-RATE\s+AGE/);
+    expect(table.stdout).toMatch(/NAME\s+CPU\s+CPU-ALLOCATED\s+MEMORY\s+MEMORY-ALLOCATED\s+DISK\s+GPU\s+NODES\s+SERVICES\s+UNHEALTHY\s+FAILURE-RATE\s+AGE/);
+    // Percentages with their sign and the "of" figures, as the DC/OS dashboard showed them: never a bare number that reads like CPUs.
+    expect(table.stdout).toMatch(new RegExp(`default\\s+\\d+%\\s+\\S+ of \\S+ shares\\s+\\d+%\\s+\\S+ \\S+ of \\S+ \\S+\\s+\\d+%\\s+\\d+%`));
   });
 
   it('moves allocation when a Deployment scales, counting init containers as kubectl does', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AllocationLedger } from '../../src/accounting/allocation-ledger.ts';
-import { clusterStatusChanged, formatBytes, formatShares, toClusterStatus } from '../../src/accounting/cluster-status.ts';
+import { clusterStatusChanged, formatBytes, formatPercent, formatShares, toClusterStatus } from '../../src/accounting/cluster-status.ts';
 import type { DcosServiceLike, NodeLike, PodLike } from '../../src/accounting/kube-shapes.ts';
 import { ServicesHealth } from '../../src/accounting/services-health.ts';
 import { dcosClusterStatusSchema, UNHEALTHY_NAMES_LIMIT } from '../../src/resources/dcos-cluster.ts';
@@ -62,16 +62,27 @@ describe('formatBytes', () => {
   });
 });
 
+describe('formatPercent', () => {
+  it.each([
+    [41.9, '42%'],
+    [2.2, '2%'],
+    [0, '0%'],
+    [100, '100%'],
+  ])('%d -> %s', (percent, text) => {
+    expect(formatPercent(percent)).toBe(text);
+  });
+});
+
 describe('toClusterStatus', () => {
   it('shows allocation as the DC/OS dashboard did', () => {
     const status = toClusterStatus(exampleLedger(), NOW);
-    expect(status.resources?.cpu).toEqual({ allocated: 10.05, total: 24, percent: 41.9, summary: '10.05 of 24 shares' });
-    expect(status.resources?.memory).toEqual({ allocated: 28 * 2 ** 30, total: 82 * 2 ** 30, percent: 34.1, summary: '28 GiB of 82 GiB' });
-    expect(status.resources?.disk).toMatchObject({ allocated: 100 * 2 ** 30, percent: 10, summary: '100 GiB of 1000 GiB' });
-    expect(status.resources?.gpu).toEqual({ allocated: 2, total: 8, percent: 25, summary: '2 of 8 GPUs' });
+    expect(status.resources?.cpu).toEqual({ allocated: 10.05, total: 24, percent: 41.9, percentString: '42%', summary: '10.05 of 24 shares' });
+    expect(status.resources?.memory).toEqual({ allocated: 28 * 2 ** 30, total: 82 * 2 ** 30, percent: 34.1, percentString: '34%', summary: '28 GiB of 82 GiB' });
+    expect(status.resources?.disk).toMatchObject({ allocated: 100 * 2 ** 30, percent: 10, percentString: '10%', summary: '100 GiB of 1000 GiB' });
+    expect(status.resources?.gpu).toEqual({ allocated: 2, total: 8, percent: 25, percentString: '25%', summary: '2 of 8 GPUs' });
     expect(status.nodes).toEqual({ total: 2, ready: 2, notReady: 0, unschedulable: 0, summary: '2/2' });
     expect(status.tasks).toEqual({ running: 2, staging: 0, failed: 0, finished: 0 });
-    expect(status.taskFailureRate).toEqual({ percent: 0, windowSeconds: 3600, failed: 0, successful: 2 });
+    expect(status.taskFailureRate).toEqual({ percent: 0, percentString: '0%', windowSeconds: 3600, failed: 0, successful: 2 });
     expect(status.lastUpdated).toBe('2025-06-01T12:00:00.000Z');
   });
 
@@ -84,7 +95,7 @@ describe('toClusterStatus', () => {
 
   it('shows 0 percent, not NaN, for an empty cluster, and says it is not Ready', () => {
     const status = toClusterStatus(new AllocationLedger(), NOW);
-    expect(status.resources?.cpu).toEqual({ allocated: 0, total: 0, percent: 0, summary: '0 of 0 shares' });
+    expect(status.resources?.cpu).toEqual({ allocated: 0, total: 0, percent: 0, percentString: '0%', summary: '0 of 0 shares' });
     expect(status.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'NoSchedulableNodes' });
   });
 
