@@ -57,6 +57,8 @@ export function controlPlaneComponents(files: ClusterFiles, ports: ClusterPorts)
         `--service-account-signing-key-file=${files.serviceAccountPrivate}`,
         '--service-cluster-ip-range=10.96.0.0/16',
         '--allow-privileged=true',
+        // `kubectl logs` is proxied to kwok's kubelet endpoint, at the nodes' InternalIP (127.0.0.1).
+        '--kubelet-preferred-address-types=InternalIP',
         '--profiling=false',
         '--v=1',
       ],
@@ -116,7 +118,11 @@ export function controlPlaneComponents(files: ClusterFiles, ports: ClusterPorts)
         '--manage-nodes-with-label-selector=kwok.x-k8s.io/node=fake',
         '--node-lease-duration-seconds=40',
         '--cidr=10.244.0.0/16',
-        '--node-ip=10.0.0.1',
+        // The nodes' kubelet endpoint is kwok itself (TLS on the same port), so the apiserver can proxy logs to it.
+        '--node-ip=127.0.0.1',
+        `--node-port=${ports.kwok}`,
+        `--tls-cert-file=${files.apiserverCert}`,
+        `--tls-private-key-file=${files.apiserverKey}`,
       ],
     },
   ];

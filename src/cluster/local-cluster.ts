@@ -8,6 +8,7 @@ import { isHealthy, waitHealthy } from './component-health.ts';
 import { runningPid, startComponent, stopComponent } from './component-processes.ts';
 import { kwokNodeManifest, nodeOptionsFromEnv } from './kwok-nodes.ts';
 import { ClusterError } from './cluster-error.ts';
+import { addKwokLogs } from './kwok-logs.ts';
 
 export interface ClusterUpReport {
   kubeconfig: string;
@@ -54,6 +55,7 @@ export async function clusterUp(say: (line: string) => void = console.log): Prom
   mkdirSync(files.dir, { recursive: true });
   await ensureClusterPki(files, ports.apiserver);
   copyFileSync(KWOK_STAGES, files.kwokConfig);
+  addKwokLogs(files);
 
   const started: string[] = [];
   for (const spec of controlPlaneComponents(files, ports)) {
