@@ -156,6 +156,16 @@ describe('kstatus, as Argo CD, Flux and kapp read it, for each kind', () => {
     expect(failed).toMatchObject({ reason: 'InvalidSpec', message: expect.stringMatching(/^spec\.args: expected either cmd or args/) });
   });
 
+  it('DcosService: Failed, with the reason, when its tasks cannot be placed before the rollout deadline', async () => {
+    await apply({ apiVersion: API, kind: 'DcosService', metadata: { name: 'stuck', namespace: ns }, spec: { cmd: 'sleep 1000', container: IMAGE, cpus: 64, mem: 64, instances: 1 } });
+    await becomes('DcosService', 'stuck', 'InProgress', { reason: 'Deploying' });
+    // Kubernetes' default deadline is 600 s; another field manager shortens it, as a cluster policy could.
+    const deadline = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'stuck', namespace: ns }, spec: { progressDeadlineSeconds: 1 } };
+    await client.apply(deadline as KubeObjectLike, { fieldManager: 'test-deadline-policy', force: false });
+    const failed = await becomes('DcosService', 'stuck', 'Failed');
+    expect(failed).toMatchObject({ reason: 'ProgressDeadlineExceeded', message: expect.stringMatching(/has timed out progressing/) });
+  });
+
   it('DcosPackageRepository and DcosPackage: InProgress while the repository is read, Current once it is; `kubectl wait` returns then', async () => {
     const name = `held-${suffix}`;
     repositories.push(name);
