@@ -13,13 +13,13 @@
  *
  *   node bench/webhook-latency.ts
  */
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { cacheRoot } from '../src/cluster/control-plane-versions.ts';
+import { buildGoTool } from '../src/cluster/go-tools.ts';
 import { OPERATOR_NODE_FLAGS } from '../src/operator/node-flags.ts';
 import { createCertificateAuthority, issueCertificate } from '../src/pki/certificates.ts';
 import { admissionReviewSchema, allow, deny } from '../src/webhooks/admission-review.ts';
@@ -160,15 +160,6 @@ interface LoadResult {
   capacity: number;
 }
 
-/** go build (cached by Go) of the load generator into the cache the control plane binaries use. */
-function buildLoadTool(): string {
-  const out = join(cacheRoot(), 'tools', 'webhook-load');
-  const dir = fileURLToPath(new URL('../tools/webhook-load/', import.meta.url));
-  const built = spawnSync('go', ['build', '-trimpath', '-o', out, '.'], { cwd: dir, encoding: 'utf8' });
-  if (built.error || built.status !== 0) throw new Error(`could not build ${dir} (the bench needs Go, as the local cluster does): ${built.error?.message ?? built.stderr}`);
-  return out;
-}
-
 /** The open loop (warm-up, measured run, then the closed-loop capacity) by the Go client. */
 async function goLoad(tool: string, port: number, caFile: string): Promise<LoadResult> {
   const placeholder = (spec: Record<string, unknown>) => reviewBody(spec).replace(UID, '__UID__');
@@ -202,7 +193,7 @@ export async function run(): Promise<void> {
   const inProcess = await inProcessCost(of);
   if (inProcess.allowed !== IN_PROCESS_CALLS - IN_PROCESS_CALLS / 5) throw new Error(`the bench's mix is off: ${inProcess.allowed} of ${IN_PROCESS_CALLS} allowed, expected 80 %`);
 
-  const tool = buildLoadTool();
+  const tool = buildGoTool('webhook-load');
   const dir = mkdtempSync(join(tmpdir(), 'webhook-bench-'));
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, cert.caPem);

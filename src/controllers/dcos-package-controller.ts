@@ -6,7 +6,7 @@ import type { DcosPackageRepository } from '../resources/dcos-package-repository
 import type { DcosService } from '../resources/dcos-service.ts';
 import { PACKAGE_LABEL, renderDcosPackage } from '../universe/package-render.ts';
 import type { UniverseError } from '../universe/universe-result.ts';
-import { failedStatus, installedStatus, serviceStatuses } from './dcos-package-status.ts';
+import { failedStatus, installedStatus, serviceStatuses, waitingForRepositoriesStatus } from './dcos-package-status.ts';
 import type { RepositoryCatalog } from './repository-catalog.ts';
 import { Controller } from './runtime/controller.ts';
 import { objectKey } from './runtime/object-key.ts';
@@ -76,7 +76,12 @@ export function dcosPackageController(catalog: RepositoryCatalog): ControllerFac
       const ns = pkg.metadata.namespace!;
 
       // 2. Until every repository has been read once, "not found" could be a lie.
-      if (repositories.store.list().some((r) => !catalog.has(r.metadata.name))) return { requeueAfterMs: 2_000 };
+      if (repositories.store.list().some((r) => !catalog.has(r.metadata.name))) {
+        // Said once per generation, so a GitOps tool waits instead of taking a package without status for done.
+        const said = pkg.status?.conditions?.some((c) => c.type === 'Ready' && c.reason === 'WaitingForRepositories');
+        if (pkg.status?.observedGeneration !== pkg.metadata.generation && !said) await writeStatus(pkg, waitingForRepositoriesStatus(pkg, new Date().toISOString()));
+        return { requeueAfterMs: 2_000 };
+      }
 
       // 3. Desired services, from the pure core.
       const rendered = renderDcosPackage(pkg, catalog.repositories());

@@ -4,7 +4,7 @@ import { API_VERSION } from '../resources/api-group.ts';
 import type { DcosPackageRepository } from '../resources/dcos-package-repository.ts';
 import { ensureDefaultRepository } from './dcos-package-default-repository.ts';
 import { readRepository } from './dcos-package-repository-reader.ts';
-import { repositoryStatus } from './dcos-package-repository-status.ts';
+import { readingStatus, repositoryStatus } from './dcos-package-repository-status.ts';
 import type { RepositoryCatalog } from './repository-catalog.ts';
 import { Controller } from './runtime/controller.ts';
 import { objectKey } from './runtime/object-key.ts';
@@ -48,6 +48,16 @@ export function dcosPackageRepositoryController(catalog: RepositoryCatalog, opts
       const { generation } = repository.metadata;
       const priority = repository.spec.priority;
 
+      const writeStatus = async (status: DcosPackageRepository['status']) => {
+        try {
+          await client.apply({ apiVersion: API_VERSION, kind: 'DcosPackageRepository', metadata: { name: key }, status } as KubeObjectLike, { subresource: 'status' });
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      };
+      // A new generation's first read may take up to the fetch timeout: say so, so GitOps tools wait.
+      if (repository.status?.observedGeneration !== generation) await writeStatus(readingStatus(generation, repository.status, new Date().toISOString()));
+
       // 2. Read it; every failure is a value.
       const result = await readRepository(client, repository.spec, fetchTimeoutMs);
       const now = new Date().toISOString();
@@ -65,11 +75,7 @@ export function dcosPackageRepositoryController(catalog: RepositoryCatalog, opts
       } else if (wasReady !== 'True') {
         void events.emit(repository, 'Normal', 'Synced', `${result.value.packages.length} packages from ${result.value.source}`, 'Sync');
       }
-      try {
-        await client.apply({ apiVersion: API_VERSION, kind: 'DcosPackageRepository', metadata: { name: key }, status } as KubeObjectLike, { subresource: 'status' });
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
+      await writeStatus(status);
       return { requeueAfterMs: result.ok ? syncIntervalMs : retryIntervalMs };
     };
 

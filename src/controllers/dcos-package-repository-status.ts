@@ -26,6 +26,8 @@ export function repositoryStatus(entry: CatalogEntry, generation: number | undef
   if (entry.error) {
     const fallback = entry.index ? `; serving the last good copy (${count} packages, read ${entry.syncedAt})` : '';
     conditions.push({ type: 'Ready', status: 'False', observedGeneration: generation, reason: entry.error.reason, message: entry.error.message + fallback });
+    // What kstatus (Argo CD, Flux, kapp) reads as Failed; the read is still retried, and a good one clears it.
+    conditions.push({ type: 'Stalled', status: 'True', observedGeneration: generation, reason: entry.error.reason, message: entry.error.message });
   } else {
     conditions.push({ type: 'Ready', status: 'True', observedGeneration: generation, reason: 'Synced', message: `${count} packages from ${entry.index?.source}` });
   }
@@ -34,4 +36,14 @@ export function repositoryStatus(entry: CatalogEntry, generation: number | undef
   if (count !== undefined) status.packageCount = count;
   if (entry.syncedAt !== undefined) status.lastSyncTime = entry.syncedAt;
   return status;
+}
+
+/**
+ * While a new generation's first read is under way (a slow server holds it up to the fetch timeout):
+ * Ready Unknown, so kstatus says InProgress instead of taking a repository without conditions for done.
+ * observedGeneration and what the last read found stay as they were.
+ */
+export function readingStatus(generation: number | undefined, previous: DcosPackageRepositoryStatus | undefined, now: string): DcosPackageRepositoryStatus {
+  const reading: ConditionInput = { type: 'Ready', status: 'Unknown', observedGeneration: generation, reason: 'Reading', message: 'reading the repository for the first time since it was created or changed' };
+  return { ...previous, conditions: mergeConditions(previous?.conditions, [reading], now) };
 }

@@ -57,6 +57,8 @@ export function failedStatus(pkg: DcosPackage, error: UniverseError, services: P
       [
         { type: 'Ready', status: 'False', observedGeneration: generation, reason: error.reason, message: error.message + running },
         { type: 'Failed', status: 'True', observedGeneration: generation, reason: error.reason, message: error.message },
+        // What kstatus (Argo CD, Flux, kapp) reads as Failed; Ready False alone reads as still in progress.
+        { type: 'Stalled', status: 'True', observedGeneration: generation, reason: error.reason, message: error.message },
       ],
       now,
     ),
@@ -66,4 +68,25 @@ export function failedStatus(pkg: DcosPackage, error: UniverseError, services: P
     if (services.length > 0 && previous[field] !== undefined) status[field] = previous[field];
   }
   return status;
+}
+
+/**
+ * Before the first install of this generation, while the repositories are still being read: Ready
+ * Unknown, so kstatus says InProgress instead of taking a package without conditions for done.
+ * observedGeneration stays where it was, as this generation has not been rendered.
+ */
+export function waitingForRepositoriesStatus(pkg: DcosPackage, now: string): DcosPackageStatus {
+  const generation = pkg.metadata.generation;
+  const message = 'waiting for the package repositories to be read';
+  return {
+    ...pkg.status,
+    conditions: mergeConditions(
+      pkg.status?.conditions,
+      [
+        { type: 'Ready', status: 'Unknown', observedGeneration: generation, reason: 'WaitingForRepositories', message },
+        { type: 'Failed', status: 'Unknown', observedGeneration: generation, reason: 'WaitingForRepositories', message },
+      ],
+      now,
+    ),
+  };
 }

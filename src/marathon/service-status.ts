@@ -135,11 +135,15 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
   let ready: ConditionInput;
   let progressing: ConditionInput;
   let degraded: ConditionInput;
+  // Stalled (kstatus' abnormal-true condition, present only when True) is what makes Argo CD, Flux and
+  // kapp say Failed rather than "still in progress": only for what no waiting will fix.
+  let stalledCondition: ConditionInput | undefined;
   if (errors.length > 0) {
     const message = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
     ready = cond('Ready', 'False', 'InvalidSpec', message);
     progressing = cond('Progressing', 'False', 'InvalidSpec', 'The app definition cannot be translated');
     degraded = cond('Degraded', 'True', 'InvalidSpec', message);
+    stalledCondition = cond('Stalled', 'True', 'InvalidSpec', message);
   } else {
     if (input.gate?.hold) ready = cond('Ready', 'False', 'WaitingForDependencies', input.gate.message);
     else if (!deployment) ready = cond('Ready', 'False', 'Creating', 'The Deployment does not exist yet');
@@ -158,6 +162,8 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
     else if (health === 'Unhealthy') degraded = cond('Degraded', 'True', 'Unhealthy', `${counts.unhealthy} of ${counts.running} tasks unhealthy`);
     else if (!progress && deployment && counts.running < desired) degraded = cond('Degraded', 'True', 'TasksNotRunning', `${counts.running} of ${desired} tasks running`);
     else degraded = cond('Degraded', 'False', 'AsExpected', 'No task is failing its health checks');
+
+    if (stalled) stalledCondition = cond('Stalled', 'True', 'ProgressDeadlineExceeded', stalled);
   }
 
   const status: DcosServiceStatus = {
@@ -170,7 +176,7 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
     tasksUnhealthy: counts.unhealthy,
     health,
     selector: `dcos.dev/service=${service.metadata.name}`,
-    conditions: mergeConditions(previous?.conditions, [ready, progressing, degraded], now),
+    conditions: mergeConditions(previous?.conditions, stalledCondition ? [ready, progressing, degraded, stalledCondition] : [ready, progressing, degraded], now),
   };
   // A spec that no longer translates leaves the tasks on the image they had.
   const image = input.image ?? previous?.image;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** metav1.Condition, as every kind reports it (a list-map keyed by type). */
 export const conditionSchema = z.object({
-  type: z.string().describe('Type of condition: Ready, Progressing or Degraded (and Failed for packages).'),
+  type: z.string().describe('Type of condition: Ready, Progressing or Degraded (and Failed for packages); Stalled, present only while True, when the object cannot become Ready without a change (what Argo CD, Flux and kapp report as failed).'),
   status: z.enum(['True', 'False', 'Unknown']).describe('Status of the condition: True, False or Unknown.'),
   observedGeneration: z.number().int().min(0).optional().describe('The .metadata.generation the condition was set from.'),
   lastTransitionTime: z.string().describe('When the condition last changed status (RFC 3339).'),

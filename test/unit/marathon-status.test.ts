@@ -65,13 +65,29 @@ describe('deployment in progress and conditions', () => {
     ['steady', deployment(2), running, {}, { Ready: 'True/Running', Progressing: 'False/Complete', Degraded: 'False/AsExpected' }, undefined],
     ['a rollout half done', deployment(2, { replicas: 3, updatedReplicas: 1 }), running, {}, { Ready: 'False/Deploying', Progressing: 'True/Deploying' }, '1 of 2 instances updated'],
     ['a new generation not yet observed', deployment(2, { observedGeneration: 1 }, 2), running, {}, { Progressing: 'True/Deploying' }, 'Waiting for the new definition to be picked up'],
-    ['stuck past the deadline', deployment(2, { conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'too slow' }] }), running, {}, { Progressing: 'False/ProgressDeadlineExceeded', Degraded: 'True/ProgressDeadlineExceeded' }, undefined],
+    ['stuck past the deadline', deployment(2, { conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'too slow' }] }), running, {}, { Progressing: 'False/ProgressDeadlineExceeded', Degraded: 'True/ProgressDeadlineExceeded', Stalled: 'True/ProgressDeadlineExceeded' }, undefined],
     ['held for dependencies', deployment(0), [], { gate: { hold: true, waitingFor: [{ appId: '/db', reason: 'not found' }], message: 'Waiting for /db (not found)' } }, { Ready: 'False/WaitingForDependencies' }, undefined],
-    ['a spec that cannot be translated', undefined, [], { errors: [{ path: 'spec.user', message: 'expected a numeric uid' }] }, { Ready: 'False/InvalidSpec', Degraded: 'True/InvalidSpec' }, undefined],
+    ['a spec that cannot be translated', undefined, [], { errors: [{ path: 'spec.user', message: 'expected a numeric uid' }] }, { Ready: 'False/InvalidSpec', Degraded: 'True/InvalidSpec', Stalled: 'True/InvalidSpec' }, undefined],
   ])('%s', (_name, dep, pods, extra, expected, progressMessage) => {
     const status = computeServiceStatus({ service: service(noChecks), deployment: dep, pods, now: NOW, ...extra });
     expect(conditions(status)).toMatchObject(expected);
     expect(status.deployment?.message).toBe(progressMessage);
+  });
+
+  test.each([
+    ['steady', deployment(2), running, {}],
+    ['a rollout half done', deployment(2, { replicas: 3, updatedReplicas: 1 }), running, {}],
+    ['held for dependencies', deployment(0), [], { gate: { hold: true, waitingFor: [{ appId: '/db', reason: 'not found' }], message: 'Waiting for /db (not found)' } }],
+    ['tasks not placed yet', deployment(2, { availableReplicas: 0, readyReplicas: 0 }), [pod('a', 'Pending'), pod('b', 'Pending')], {}],
+  ])('%s: no Stalled condition, so GitOps tools wait rather than fail', (_name, dep, pods, extra) => {
+    const status = computeServiceStatus({ service: service(noChecks), deployment: dep, pods, now: NOW, ...extra });
+    expect(conditions(status)).not.toHaveProperty('Stalled');
+  });
+
+  test('a spec fixed after it could not be translated drops Stalled', () => {
+    const broken = computeServiceStatus({ service: service(noChecks), deployment: deployment(2), pods: running, errors: [{ path: 'spec.user', message: 'expected a numeric uid' }], now: NOW });
+    const fixed = computeServiceStatus({ service: { ...service(noChecks), status: broken }, deployment: deployment(2), pods: running, now: NOW });
+    expect(conditions(fixed)).toEqual({ Ready: 'True/Running', Progressing: 'False/Complete', Degraded: 'False/AsExpected' });
   });
 
   test('suspended (instances 0) is ready', () => {
