@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Property tests run thousands of cases: on a shared 2-core machine 5 s is not a limit, a coin toss.
+          testTimeout: 60_000,
         },
       },
       {
