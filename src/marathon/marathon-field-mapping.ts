@@ -122,7 +122,7 @@ export const MARATHON_FIELDS: Record<string, FieldMapping> = {
   constraints: m('nodeSelector, node affinity, pod (anti-)affinity, topologySpreadConstraints; what cannot be exact runs with a warning'),
   dependencies: m('replicas held at 0 until the dependencies are healthy (condition Ready names them)'),
   upgradeStrategy: m('Deployment strategy'),
-  'upgradeStrategy.minimumHealthCapacity': m('maxUnavailable = instances - ceil(instances x minimumHealthCapacity) (a StatefulSet: at least 1)'),
+  'upgradeStrategy.minimumHealthCapacity': m('maxUnavailable = instances - ceil(instances x minimumHealthCapacity) (a StatefulSet: one at a time, with a warning when Marathon replaced more)'),
   'upgradeStrategy.maximumOverCapacity': m('maxSurge = floor(instances x maximumOverCapacity); with persistent volumes Marathon required 0'),
   fetch: m('an init container downloading into the sandbox'),
   'fetch[].uri': m('wget'),

@@ -11,6 +11,7 @@ import { translateVolumes, SANDBOX_PATH } from './marathon-volumes.ts';
 import { fetchInitContainer, DEFAULT_FETCH_IMAGE } from './marathon-fetch.ts';
 import { resolveSecret } from './marathon-secrets.ts';
 import { translateDockerParameters } from './marathon-docker-parameters.ts';
+import { statefulSetNotices } from './marathon-workload.ts';
 
 /** How the operator is configured for what Marathon left to the agent. */
 export interface PodOptions {
@@ -180,6 +181,7 @@ export function translatePod(spec: DcosServiceSpec, ctx: PodContext): PodTransla
     const ref = resolveSecret(spec, docker.pullConfig.secret, 'spec.container.docker.pullConfig.secret', errors);
     if (ref) podSpec.imagePullSecrets = [{ name: ref.name }];
   }
+  if (volumes.claimTemplates.length > 0) notices.push(...statefulSetNotices(spec));
   const podAnnotations = Object.keys(params.annotations).length > 0 ? { podAnnotations: params.annotations } : {};
   const claimTemplates = volumes.claimTemplates.length > 0 ? { claimTemplates: volumes.claimTemplates } : {};
   return { podSpec, ports: ports.ports, claims: volumes.claims, errors, notices, ...claimTemplates, ...podAnnotations };

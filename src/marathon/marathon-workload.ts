@@ -1,5 +1,6 @@
 import type { DcosServiceSpec } from '../resources/dcos-service.ts';
 import type { Deployment, PersistentVolumeClaim, StatefulSet, Workload } from './kube-objects.ts';
+import type { Notice } from './field-errors.ts';
 
 /*
  * Which workload runs a DcosService. An app with local persistent volumes ran resident tasks on
@@ -9,9 +10,11 @@ import type { Deployment, PersistentVolumeClaim, StatefulSet, Workload } from '.
  * (no ordinal ordering). Every other app is the Deployment as built.
  *
  * Upgrades: Marathon refuses maximumOverCapacity > 0 for resident apps (a new task cannot take over
- * a volume still in use), so the only knob is minimumHealthCapacity: at most
- * instances - ceil(instances x minimumHealthCapacity) tasks are replaced at once, and at least one
- * (Marathon kills one when the capacity allows none, as Kubernetes requires maxUnavailable >= 1).
+ * a volume still in use), so the only knob is minimumHealthCapacity: Marathon replaced up to
+ * instances - ceil(instances x minimumHealthCapacity) tasks at once, at least one. A StatefulSet's
+ * rollingUpdate.maxUnavailable needs the MaxUnavailableStatefulSet feature gate (off by default, the
+ * apiserver drops the field without it), so the StatefulSet replaces one pod at a time: never below
+ * Marathon's minimum capacity, slower when Marathon would have replaced several (a notice says so).
  */
 
 export interface WorkloadParts {
@@ -43,11 +46,23 @@ export function workloadFor(deployment: Deployment, spec: DcosServiceSpec, parts
       serviceName: deployment.metadata.name,
       selector: deployment.spec.selector,
       podManagementPolicy: 'Parallel',
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: statefulSetMaxUnavailable(spec) } },
+      updateStrategy: { type: 'RollingUpdate' },
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' },
       template,
       volumeClaimTemplates: parts.claimTemplates,
     },
   };
   return statefulSet;
+}
+
+/** What differs from Marathon for an app that runs as a StatefulSet. */
+export function statefulSetNotices(spec: DcosServiceSpec): Notice[] {
+  const atOnce = statefulSetMaxUnavailable(spec);
+  if (atOnce <= 1) return [];
+  return [
+    {
+      path: 'spec.upgradeStrategy.minimumHealthCapacity',
+      message: `approximated: an upgrade replaces one instance at a time (a StatefulSet, as apps with persistent volumes run, replaces one pod at a time), where Marathon replaced up to ${atOnce} at once`,
+    },
+  ];
 }

@@ -34,7 +34,7 @@ describe('apps with persistent volumes run as StatefulSets, one claim per instan
       serviceName: 'web',
       selector: { matchLabels: { 'dcos.dev/service': 'web' } },
       podManagementPolicy: 'Parallel',
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 3 } },
+      updateStrategy: { type: 'RollingUpdate' },
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Retain' },
     });
     expect(sts.spec.volumeClaimTemplates).toEqual([
@@ -93,8 +93,13 @@ describe('apps with persistent volumes run as StatefulSets, one claim per instan
     [3, 0.7, 1],
     [3, 1, 1],
     [5, 0, 5],
-  ])('%d instances at minimumHealthCapacity %d replace %d at a time', (instances, minimumHealthCapacity, expected) => {
+  ])('%d instances at minimumHealthCapacity %d: Marathon replaced %d at a time', (instances, minimumHealthCapacity, expected) => {
     expect(statefulSetMaxUnavailable({ instances, upgradeStrategy: { minimumHealthCapacity, maximumOverCapacity: 0 } })).toBe(expected);
+  });
+
+  test('a StatefulSet replaces one pod at a time: a warning says so when Marathon replaced several', () => {
+    expect(ok(mysql(3)).notices).toContainEqual({ path: 'spec.upgradeStrategy.minimumHealthCapacity', message: expect.stringMatching(/one instance at a time.*up to 3 at once/) });
+    expect(ok({ ...mysql(3), upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 0 } }).notices.map((n) => n.path)).not.toContain('spec.upgradeStrategy.minimumHealthCapacity');
   });
 
   test('Marathon\'s own rule stays: a persistent app with maximumOverCapacity above 0 is refused', () => {
