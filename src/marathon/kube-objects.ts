@@ -77,9 +77,20 @@ export interface Container {
   readinessProbe?: Probe;
   startupProbe?: Probe;
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-  securityContext?: { runAsUser?: number; privileged?: boolean; seccompProfile?: SeccompProfile };
+  securityContext?: ContainerSecurityContext;
   tty?: boolean;
   stdin?: boolean;
+}
+
+export interface ContainerSecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  privileged?: boolean;
+  seccompProfile?: SeccompProfile;
+  capabilities?: { add?: string[]; drop?: string[] };
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  appArmorProfile?: { type: 'Unconfined' | 'RuntimeDefault' | 'Localhost'; localhostProfile?: string };
 }
 
 export interface SeccompProfile {
@@ -140,7 +151,13 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   imagePullSecrets?: Array<{ name: string }>;
   hostIPC?: boolean;
-  securityContext?: { seccompProfile?: SeccompProfile };
+  hostPID?: boolean;
+  hostname?: string;
+  hostAliases?: Array<{ ip: string; hostnames: string[] }>;
+  shareProcessNamespace?: boolean;
+  dnsPolicy?: 'ClusterFirst' | 'None' | 'Default' | 'ClusterFirstWithHostNet';
+  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: Array<{ name: string; value?: string }> };
+  securityContext?: { seccompProfile?: SeccompProfile; sysctls?: Array<{ name: string; value: string }> };
 }
 
 export interface Deployment {
@@ -216,12 +233,14 @@ export interface Service {
   spec: { type: 'ClusterIP'; selector: Record<string, string>; ports: ServicePort[] };
 }
 
+export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
+
 export interface PersistentVolumeClaim {
   apiVersion: 'v1';
   kind: 'PersistentVolumeClaim';
   metadata: ObjectMeta;
   spec: {
-    accessModes: ['ReadWriteOnce'];
+    accessModes: AccessMode[];
     resources: { requests: { storage: string } };
     storageClassName?: string;
   };

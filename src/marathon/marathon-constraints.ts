@@ -1,5 +1,5 @@
 import type { Affinity, LabelSelectorRequirement, PodAffinityTerm, TopologySpreadConstraint } from './kube-objects.ts';
-import type { FieldError } from './field-errors.ts';
+import type { FieldError, Notice } from './field-errors.ts';
 import { describeValue } from './field-errors.ts';
 import { isLabelValue, isQualifiedName } from './kube-names.ts';
 import { expandRegex } from './marathon-regex-values.ts';
@@ -7,17 +7,26 @@ import { expandRegex } from './marathon-regex-values.ts';
 /*
  * Marathon constraints ([field, operator, value?]) onto scheduling. Fields: hostname / @hostname is the
  * node name label kubernetes.io/hostname; zone / @zone and region / @region are the well-known topology
- * labels; any other Mesos attribute is the node label of the same name. A constraint that Kubernetes
- * cannot enforce exactly is an error naming the reason: never dropped, never loosened.
+ * labels; any other Mesos attribute is the node label of the same name. Every constraint Marathon
+ * accepted runs: exactly where Kubernetes can express it, else with a notice saying what differs.
+ * Only what Marathon itself refused (an unknown operator, a count that is no number) is an error.
+ *
+ * MAX_PER n is exact for any n: a topology spread constraint whose minDomains exceeds any possible
+ * number of nodes makes the scheduler take the global minimum as 0, so its skew check becomes
+ * "pods of the app on this value + 1 <= n", a hard cap per value.
  */
 
 export const CONSTRAINT_OPERATORS = ['UNIQUE', 'CLUSTER', 'GROUP_BY', 'LIKE', 'UNLIKE', 'MAX_PER', 'IS'] as const;
+
+/** More topology domains (nodes, zones) than any cluster has (int32 max): see MAX_PER above. */
+export const UNREACHABLE_MIN_DOMAINS = 2147483647;
 
 export interface Placement {
   nodeSelector?: Record<string, string>;
   affinity?: Affinity;
   topologySpreadConstraints?: TopologySpreadConstraint[];
   errors: FieldError[];
+  notices: Notice[];
 }
 
 /** The node label a Marathon constraint field reads, or undefined when the field cannot be a label key. */
@@ -41,9 +50,20 @@ function positiveInt(value: string | undefined): number | undefined {
   return value !== undefined && /^\d+$/.test(value) && Number(value) >= 1 ? Number(value) : undefined;
 }
 
+/** Whether Marathon (Java's regex syntax, close to JavaScript's for what constraints use) accepts it. */
+function isRegex(value: string): boolean {
+  try {
+    new RegExp(`^(?:${value})$`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The scheduling that enforces `constraints` for the pods selected by `ownPods`. */
 export function translateConstraints(constraints: unknown[][] | undefined, ownPods: Record<string, string>): Placement {
   const errors: FieldError[] = [];
+  const notices: Notice[] = [];
   const nodeSelector: Record<string, string> = {};
   const required: LabelSelectorRequirement[] = [];
   const antiAffinity: PodAffinityTerm[] = [];
@@ -83,7 +103,10 @@ export function translateConstraints(constraints: unknown[][] | undefined, ownPo
     const pin = (val: string) => {
       const existing = nodeSelector[key];
       if (existing !== undefined && existing !== val) {
-        errors.push({ path, message: `expected one value for ${f}, got ${JSON.stringify(existing)} and ${JSON.stringify(val)}: no node has both` });
+        // Marathon accepted it and never found an agent with both values: the same, a pod that stays Pending.
+        required.push({ key, operator: 'In', values: [val] });
+        notices.push({ path, message: `no node can run the tasks: ${f} would have to be both ${JSON.stringify(existing)} and ${JSON.stringify(val)} (as in Marathon, the tasks stay staged)` });
+        return;
       }
       nodeSelector[key] = val;
     };
@@ -132,10 +155,8 @@ export function translateConstraints(constraints: unknown[][] | undefined, ownPo
           antiAffinity.push(self(key));
           requireLabel(key);
         } else {
-          errors.push({
-            path,
-            message: `expected MAX_PER 1: Kubernetes can cap tasks per ${f} at one (anti-affinity) or bound the difference between values (GROUP_BY), not at ${n}`,
-          });
+          spread.push({ maxSkew: n, topologyKey: key, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { ...ownPods } }, minDomains: UNREACHABLE_MIN_DOMAINS });
+          requireLabel(key);
         }
         break;
       }
@@ -151,9 +172,15 @@ export function translateConstraints(constraints: unknown[][] | undefined, ownPo
         }
         const values = expandRegex(v);
         if (values === undefined) {
-          errors.push({
+          if (!isRegex(v)) {
+            errors.push({ path: `${path}[2]`, message: `expected a regular expression, got ${describeValue(v)}` });
+            break;
+          }
+          // Node affinity matches listed values only; an open-ended pattern cannot be listed.
+          if (operator === 'LIKE') requireLabel(key);
+          notices.push({
             path: `${path}[2]`,
-            message: `expected a regular expression that lists values (like "rack-1|rack-2" or "rack-[1-3]", with "." escaped as "\\."): node affinity matches exact values, got ${describeValue(v)}`,
+            message: `not enforced: node affinity matches listed values (like "rack-1|rack-2" or "rack-[1-3]", with "." escaped as "\\."), not the pattern ${describeValue(v)}; the tasks may run on nodes whose ${f} ${operator === 'LIKE' ? 'does not match' : 'matches'} it`,
           });
           break;
         }
@@ -170,7 +197,7 @@ export function translateConstraints(constraints: unknown[][] | undefined, ownPo
     }
   });
 
-  const out: Placement = { errors };
+  const out: Placement = { errors, notices };
   if (Object.keys(nodeSelector).length > 0) out.nodeSelector = nodeSelector;
   const a: Affinity = {};
   if (required.length > 0) a.nodeAffinity = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: required }] } };

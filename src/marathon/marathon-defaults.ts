@@ -18,9 +18,10 @@ export function hasPersistentVolumes(spec: Spec): boolean {
   return (spec.container?.volumes ?? []).some((v) => v.persistent !== undefined);
 }
 
-/** Marathon's upgradeStrategy default: 1/1, but 0.5/0 for apps with local persistent volumes (they cannot run twice). */
+/** Marathon's upgradeStrategy default: 1/1, but 0.5/0 for apps with local persistent or external volumes (a new task cannot take the volume over while the old one holds it). */
 function defaultUpgradeStrategy(spec: Spec): { minimumHealthCapacity: number; maximumOverCapacity: number } {
-  return hasPersistentVolumes(spec) ? { minimumHealthCapacity: 0.5, maximumOverCapacity: 0 } : { minimumHealthCapacity: 1, maximumOverCapacity: 1 };
+  const holdsVolumes = hasPersistentVolumes(spec) || (spec.container?.volumes ?? []).some((v) => v.external !== undefined);
+  return holdsVolumes ? { minimumHealthCapacity: 0.5, maximumOverCapacity: 0 } : { minimumHealthCapacity: 1, maximumOverCapacity: 1 };
 }
 
 function hasPortMappings(spec: Spec): boolean {

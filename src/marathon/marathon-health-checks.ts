@@ -9,7 +9,10 @@ import type { AppPort } from './marathon-ports.ts';
  * budget is the grace period plus the failures allowed after it), and reports a task unhealthy after
  * one failed check (a readinessProbe with failureThreshold 1, which also keeps unhealthy tasks out of
  * the Service as Marathon-LB did). readinessChecks, when present, own the readinessProbe instead.
- * Kubernetes has one probe of each kind per container, so a second health check is rejected.
+ * Kubernetes has one probe of each kind per container. With several health checks, the most specific
+ * (HTTP over COMMAND over TCP; the first of equals) owns liveness and startup, the next one the
+ * readiness probe (it marks the task unhealthy and takes it out of the Service, but no longer restarts
+ * it), and a notice names each check that is not enforced as Marathon enforced it.
  */
 
 type HealthCheck = NonNullable<DcosServiceSpec['healthChecks']>[number];
@@ -61,45 +64,82 @@ function actionOf(hc: HealthCheck, path: string, ports: AppPort[], errors: Field
   return { httpGet: { path: hc.path ?? '/', port, scheme } };
 }
 
+/** How much a check says about the app: an HTTP answer on a path, a command of the app's own, an open port. */
+function specificity(hc: HealthCheck): number {
+  const protocol = hc.protocol ?? 'HTTP';
+  if (protocol === 'COMMAND') return 2;
+  if (protocol === 'TCP' || protocol === 'MESOS_TCP') return 1;
+  return 3;
+}
+
+interface Timing {
+  periodSeconds: number;
+  timeoutSeconds: number;
+  initialDelaySeconds: number;
+  mesosLevel: boolean;
+}
+
+function timing(hc: HealthCheck): Timing {
+  const mesosLevel = MESOS_LEVEL.has(hc.protocol ?? 'HTTP');
+  return {
+    periodSeconds: Math.max(1, hc.intervalSeconds ?? 60),
+    timeoutSeconds: Math.max(1, hc.timeoutSeconds ?? 20),
+    // Marathon never ran delaySeconds for its own (HTTP/HTTPS/TCP) checks; Mesos did.
+    initialDelaySeconds: mesosLevel ? (hc.delaySeconds ?? 15) : 0,
+    mesosLevel,
+  };
+}
+
+function readinessOf(action: Action, t: Timing): Probe {
+  return { ...action, initialDelaySeconds: t.initialDelaySeconds, periodSeconds: t.periodSeconds, timeoutSeconds: t.timeoutSeconds, failureThreshold: 1, successThreshold: 1 };
+}
+
 export function translateHealthChecks(spec: DcosServiceSpec, ports: AppPort[]): Probes {
   const errors: FieldError[] = [];
   const notices: Notice[] = [];
   const checks = spec.healthChecks ?? [];
   const out: Probes = { errors, notices };
-  if (checks.length > 1) {
-    errors.push({
-      path: 'spec.healthChecks[1]',
-      message: `expected at most one health check (a container has one liveness probe), got ${checks.length}: keep one, or combine them in one COMMAND check`,
-    });
-  }
-  const hc = checks[0];
-  if (hc) {
-    const path = 'spec.healthChecks[0]';
-    const protocol = hc.protocol ?? 'HTTP';
-    const action = actionOf(hc, path, ports, errors);
-    if (action) {
-      const periodSeconds = Math.max(1, hc.intervalSeconds ?? 60);
-      const timeoutSeconds = Math.max(1, hc.timeoutSeconds ?? 20);
-      const mesosLevel = MESOS_LEVEL.has(protocol);
-      // Marathon never ran delaySeconds for its own (HTTP/HTTPS/TCP) checks; Mesos did.
-      const initialDelaySeconds = mesosLevel ? (hc.delaySeconds ?? 15) : 0;
-      const maxFailures = hc.maxConsecutiveFailures ?? 3;
-      const grace = hc.gracePeriodSeconds ?? 300;
-      // maxConsecutiveFailures 0: Marathon-level checks never kill; Mesos kills at the first failure.
-      const failureThreshold = maxFailures === 0 && mesosLevel ? 1 : maxFailures;
-      if (failureThreshold > 0) {
-        out.livenessProbe = { ...action, ...(grace > 0 ? {} : { initialDelaySeconds }), periodSeconds, timeoutSeconds, failureThreshold };
-        if (grace > 0) {
-          out.startupProbe = { ...action, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold: Math.ceil(grace / periodSeconds) + failureThreshold };
-        }
-      }
-      out.readinessProbe = { ...action, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold: 1, successThreshold: 1 };
-    }
+  // Every check is built (Marathon validated them all), then ranked.
+  const built = checks.map((hc, i) => ({ hc, index: i, path: `spec.healthChecks[${i}]`, action: actionOf(hc, `spec.healthChecks[${i}]`, ports, errors) }));
+  for (const { hc, path } of built) {
     if (hc.ignoreHttp1xx) notices.push({ path: `${path}.ignoreHttp1xx`, message: 'ignored: Kubernetes counts a 1xx response as a failure; servers rarely send a 1xx as the final response' });
     if (hc.ipProtocol === 'IPv6') notices.push({ path: `${path}.ipProtocol`, message: 'ignored: probes use the pod IP of the cluster\'s address family' });
   }
+  const ranked = built.filter((b) => b.action !== undefined).sort((a, b) => specificity(b.hc) - specificity(a.hc) || a.index - b.index);
+  const primary = ranked[0];
+  if (primary) {
+    const { hc } = primary;
+    const action = primary.action!;
+    const t = timing(hc);
+    const maxFailures = hc.maxConsecutiveFailures ?? 3;
+    const grace = hc.gracePeriodSeconds ?? 300;
+    // maxConsecutiveFailures 0: Marathon-level checks never kill; Mesos kills at the first failure.
+    const failureThreshold = maxFailures === 0 && t.mesosLevel ? 1 : maxFailures;
+    const { initialDelaySeconds, periodSeconds, timeoutSeconds } = t;
+    if (failureThreshold > 0) {
+      out.livenessProbe = { ...action, ...(grace > 0 ? {} : { initialDelaySeconds }), periodSeconds, timeoutSeconds, failureThreshold };
+      if (grace > 0) {
+        out.startupProbe = { ...action, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold: Math.ceil(grace / periodSeconds) + failureThreshold };
+      }
+    }
+    out.readinessProbe = readinessOf(action, t);
+  }
   const readiness = translateReadinessChecks(spec, ports, errors, notices);
   if (readiness) out.readinessProbe = readiness;
+  const second = readiness === undefined ? ranked[1] : undefined;
+  if (primary && second) {
+    out.readinessProbe = readinessOf(second.action!, timing(second.hc));
+    notices.push({
+      path: second.path,
+      message: `enforced as the readiness probe only: a failure marks the task unhealthy and takes it out of the Service, but does not restart it (a container has one liveness probe, ${primary.path}, whose failures now restart the task without first marking it unhealthy)`,
+    });
+  }
+  for (const other of ranked.slice(second ? 2 : 1)) {
+    notices.push({
+      path: other.path,
+      message: `not enforced: a container has one liveness probe (${primary!.path}) and one readiness probe (${readiness ? 'spec.readinessChecks[0]' : second!.path}); combine the checks into one COMMAND check to enforce both`,
+    });
+  }
   return out;
 }
 

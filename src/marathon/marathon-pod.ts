@@ -5,11 +5,13 @@ import { describeValue } from './field-errors.ts';
 import { appPorts, containerPorts, portEnv, type AppPort } from './marathon-ports.ts';
 import { translateHealthChecks } from './marathon-health-checks.ts';
 import { translateConstraints } from './marathon-constraints.ts';
-import { translateEnv } from './marathon-env.ts';
+import { mergeEnv, translateEnv } from './marathon-env.ts';
 import { translateResources } from './marathon-resources.ts';
 import { translateVolumes, SANDBOX_PATH } from './marathon-volumes.ts';
 import { fetchInitContainer, DEFAULT_FETCH_IMAGE } from './marathon-fetch.ts';
 import { resolveSecret } from './marathon-secrets.ts';
+import { translateDockerParameters } from './marathon-docker-parameters.ts';
+import { statefulSetNotices } from './marathon-workload.ts';
 
 /** How the operator is configured for what Marathon left to the agent. */
 export interface PodOptions {
@@ -33,6 +35,10 @@ export interface PodTranslation {
   claims: PersistentVolumeClaim[];
   errors: FieldError[];
   notices: Notice[];
+  /** One claim per instance (local persistent volumes): the workload is then a StatefulSet. */
+  claimTemplates?: PersistentVolumeClaim[];
+  /** Annotations for the pod template (docker `label` parameters). */
+  podAnnotations?: Record<string, string>;
 }
 
 const CONTAINER_NAME = 'app';
@@ -104,6 +110,8 @@ export function translatePod(spec: DcosServiceSpec, ctx: PodContext): PodTransla
   const resources = collect(translateResources(spec));
   const volumes = collect(translateVolumes(spec, ctx.claimMeta));
   const fetch = collect(fetchInitContainer(spec, ctx.fetchImage ?? DEFAULT_FETCH_IMAGE));
+  const docker = spec.container?.docker;
+  const params = collect(translateDockerParameters(docker?.parameters));
   const tolerations = unreachableTolerations(spec.unreachableStrategy, errors);
   const uid = runAsUser(spec.user, notices);
 
@@ -125,7 +133,6 @@ export function translatePod(spec: DcosServiceSpec, ctx: PodContext): PodTransla
     errors.push({ path: 'spec.executor', message: `expected "" or "//cmd" (the container runs the command), got ${JSON.stringify(spec.executor)}: custom executors have no equivalent` });
   }
 
-  const docker = spec.container?.docker;
   const seccomp = spec.container?.linuxInfo?.seccomp;
   const ipc = spec.container?.linuxInfo?.ipcInfo;
   const securityContext: NonNullable<Container['securityContext']> = {};
@@ -133,9 +140,11 @@ export function translatePod(spec: DcosServiceSpec, ctx: PodContext): PodTransla
   if (docker?.privileged) securityContext.privileged = true;
   if (seccomp?.unconfined) securityContext.seccompProfile = { type: 'Unconfined' };
   else if (seccomp?.profileName !== undefined) securityContext.seccompProfile = { type: 'Localhost', localhostProfile: seccomp.profileName };
-  const volumeMounts = [...volumes.volumeMounts];
-  const podVolumes = [...volumes.volumes];
-  if (ipc?.shmSize !== undefined) {
+  // `docker run` flags come last on Docker's command line, so they win.
+  Object.assign(securityContext, params.securityContext);
+  const volumeMounts = [...volumes.volumeMounts, ...params.volumeMounts];
+  const podVolumes = [...volumes.volumes, ...params.volumes];
+  if (ipc?.shmSize !== undefined && !podVolumes.some((v) => v.name === 'dshm')) {
     podVolumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: `${ipc.shmSize}Mi` } });
     volumeMounts.push({ name: 'dshm', mountPath: '/dev/shm' });
   }
@@ -143,11 +152,12 @@ export function translatePod(spec: DcosServiceSpec, ctx: PodContext): PodTransla
   const container: Container = {
     name: CONTAINER_NAME,
     image: image ?? '',
-    ...(spec.cmd !== undefined ? { command: ['/bin/sh', '-c', spec.cmd] } : {}),
+    ...(spec.cmd !== undefined ? { command: ['/bin/sh', '-c', [...params.shellPrefix, spec.cmd].join(' ')] } : {}),
     ...(spec.args !== undefined ? { args: spec.args } : {}),
     // Mesos ran image-less tasks in their sandbox; image tasks keep the image's working directory.
     ...(ownImage === undefined ? { workingDir: SANDBOX_PATH } : {}),
-    env: [...marathonEnv(spec, ctx.appId), ...portEnv(ports.ports), ...env.env],
+    ...(params.workingDir !== undefined ? { workingDir: params.workingDir } : {}),
+    env: mergeEnv(mergeEnv([...marathonEnv(spec, ctx.appId), ...portEnv(ports.ports)], params.env), env.env),
     resources: resources.resources,
     volumeMounts,
     ...(ports.ports.length > 0 ? { ports: containerPorts(ports.ports) } : {}),
@@ -159,7 +169,7 @@ export function translatePod(spec: DcosServiceSpec, ctx: PodContext): PodTransla
     ...(spec.tty ? { tty: true, stdin: true } : {}),
   };
 
-  const podSpec: PodSpec = { containers: [container], volumes: podVolumes };
+  const podSpec: PodSpec = { containers: [container], volumes: podVolumes, ...params.pod };
   if (fetch.initContainer) podSpec.initContainers = [fetch.initContainer];
   if (placement.nodeSelector) podSpec.nodeSelector = placement.nodeSelector;
   if (placement.affinity) podSpec.affinity = placement.affinity;
@@ -171,5 +181,8 @@ export function translatePod(spec: DcosServiceSpec, ctx: PodContext): PodTransla
     const ref = resolveSecret(spec, docker.pullConfig.secret, 'spec.container.docker.pullConfig.secret', errors);
     if (ref) podSpec.imagePullSecrets = [{ name: ref.name }];
   }
-  return { podSpec, ports: ports.ports, claims: volumes.claims, errors, notices };
+  if (volumes.claimTemplates.length > 0) notices.push(...statefulSetNotices(spec));
+  const podAnnotations = Object.keys(params.annotations).length > 0 ? { podAnnotations: params.annotations } : {};
+  const claimTemplates = volumes.claimTemplates.length > 0 ? { claimTemplates: volumes.claimTemplates } : {};
+  return { podSpec, ports: ports.ports, claims: volumes.claims, errors, notices, ...claimTemplates, ...podAnnotations };
 }

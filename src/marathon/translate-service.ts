@@ -11,6 +11,7 @@ import { splitMarathonLabels } from './marathon-labels.ts';
 import { deploymentStrategy } from './marathon-upgrade-strategy.ts';
 import { claimName } from './marathon-volumes.ts';
 import { resolveAppId } from './app-id.ts';
+import { workloadFor } from './marathon-workload.ts';
 import { isLabelValue } from './kube-names.ts';
 
 /*
@@ -97,7 +98,7 @@ export function translateService(svc: DcosService, opts: TranslateOptions = {}):
       template: { metadata: { labels: { ...labels }, annotations: templateAnnotations }, spec: pod.podSpec },
     },
   };
-  const result: TranslateResult = { ok: true, appId, workload: deployment, notices };
+  const result: TranslateResult = { ok: true, appId, workload: workloadFor(deployment, spec, pod), notices };
   if (pod.ports.length > 0) {
     const vips = pod.ports.flatMap((p) => (p.vip !== undefined ? [p.vip] : []));
     result.service = {

@@ -28,6 +28,19 @@ describe('constraints onto scheduling', () => {
       [['@region', 'GROUP_BY', '3']],
       { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/region', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: own }, minDomains: 3 }] },
     ],
+    [
+      'MAX_PER 2 is an exact cap: spread whose minDomains no cluster reaches, so the global minimum is 0',
+      [['hostname', 'MAX_PER', '2']],
+      { topologySpreadConstraints: [{ maxSkew: 2, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: own }, minDomains: 2147483647 }] },
+    ],
+    [
+      'MAX_PER 3 on an attribute also needs the attribute',
+      [['rack_id', 'MAX_PER', '3']],
+      {
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'rack_id', operator: 'Exists' }] }] } } },
+        topologySpreadConstraints: [{ maxSkew: 3, topologyKey: 'rack_id', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: own }, minDomains: 2147483647 }],
+      },
+    ],
     ['MAX_PER 1 is UNIQUE', [['hostname', 'MAX_PER', '1']], { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [self('kubernetes.io/hostname')] } } }],
     [
       'LIKE with listed values',
@@ -40,16 +53,16 @@ describe('constraints onto scheduling', () => {
       { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'gpu', operator: 'DoesNotExist' }] }] } } } },
     ],
   ])('%s', (_name, constraints, expected) => {
-    const { errors, ...placement } = translateConstraints(constraints, own);
+    const { errors, notices, ...placement } = translateConstraints(constraints, own);
     expect(errors).toEqual([]);
+    expect(notices).toEqual([]);
     expect(placement).toEqual(expected);
   });
 
   test.each([
-    ['MAX_PER above 1 cannot be exact', [['rack_id', 'MAX_PER', '2']], 'spec.constraints[0]', /MAX_PER 1/],
-    ['an open-ended LIKE regex', [['hostname', 'LIKE', 'srv2.*']], 'spec.constraints[0][2]', /lists values/],
+    ['a LIKE value that is no regular expression', [['hostname', 'LIKE', 'srv(']], 'spec.constraints[0][2]', /regular expression/],
+    ['MAX_PER with a non-number', [['hostname', 'MAX_PER', 'two']], 'spec.constraints[0][2]', /positive integer/],
     ['an unknown operator', [['hostname', 'SOMETIMES']], 'spec.constraints[0][1]', /UNIQUE, CLUSTER/],
-    ['two different pinned values', [['rack_id', 'IS', 'a'], ['rack_id', 'CLUSTER', 'b']], 'spec.constraints[1]', /no node has both/],
     ['UNIQUE with a value', [['hostname', 'UNIQUE', 'x']], 'spec.constraints[0][2]', /no value/],
     ['GROUP_BY with a non-number', [['rack_id', 'GROUP_BY', 'three']], 'spec.constraints[0][2]', /positive integer/],
     ['IS without value', [['rack_id', 'IS']], 'spec.constraints[0][2]', /expected a value/],
@@ -58,6 +71,29 @@ describe('constraints onto scheduling', () => {
   ])('rejects %s', (_name, constraints, path, message) => {
     const { errors } = translateConstraints(constraints, own);
     expect(errors).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+});
+
+describe('constraints that run with a warning', () => {
+  test('an open-ended LIKE pattern is not enforced, and the warning says so', () => {
+    const { errors, notices, ...placement } = translateConstraints([['hostname', 'LIKE', 'srv2.*']], own);
+    expect(errors).toEqual([]);
+    expect(placement).toEqual({});
+    expect(notices).toEqual([{ path: 'spec.constraints[0][2]', message: expect.stringMatching(/not enforced: .*"srv2\.\*".*does not match/) }]);
+  });
+
+  test('an open-ended LIKE on an attribute still requires the attribute, as Marathon did', () => {
+    const { notices, affinity } = translateConstraints([['rack_id', 'LIKE', 'rack-.*']], own);
+    expect(affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]?.matchExpressions).toEqual([{ key: 'rack_id', operator: 'Exists' }]);
+    expect(notices).toHaveLength(1);
+  });
+
+  test('two different pinned values: no node matches (tasks stay staged, as on Marathon) and a warning says why', () => {
+    const { errors, notices, nodeSelector, affinity } = translateConstraints([['rack_id', 'IS', 'a'], ['rack_id', 'CLUSTER', 'b']], own);
+    expect(errors).toEqual([]);
+    expect(nodeSelector).toEqual({ rack_id: 'a' });
+    expect(affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]?.matchExpressions).toEqual([{ key: 'rack_id', operator: 'In', values: ['b'] }]);
+    expect(notices).toEqual([{ path: 'spec.constraints[1]', message: expect.stringMatching(/no node can run the tasks/) }]);
   });
 });
 

@@ -56,7 +56,7 @@ describe('health checks onto probes', () => {
   });
 
   test.each([
-    ['two health checks', { ...ports, healthChecks: [{}, { protocol: 'TCP' as const }] }, 'spec.healthChecks[1]', /at most one health check/],
+    ['COMMAND without a command in a second check', { ...ports, healthChecks: [{}, { protocol: 'COMMAND' as const }] }, 'spec.healthChecks[1].command', /value/],
     ['a port index out of range', { ...ports, healthChecks: [{ portIndex: 2 }] }, 'spec.healthChecks[0].portIndex', /0-1, got 2/],
     ['COMMAND without a command', { ...ports, healthChecks: [{ protocol: 'COMMAND' as const }] }, 'spec.healthChecks[0].command', /value/],
     ['HTTP on a UDP port', { portDefinitions: [{ port: 53, protocol: 'udp' as const }], healthChecks: [{}] }, 'spec.healthChecks[0]', /UDP-only/],
@@ -65,5 +65,35 @@ describe('health checks onto probes', () => {
     ['a readiness timeout not below the interval', { ...ports, readinessChecks: [{ portName: 'http', intervalSeconds: 5, timeoutSeconds: 5 }] }, 'spec.readinessChecks[0].timeoutSeconds', /less than intervalSeconds/],
   ])('rejects %s', (_name, spec, path, message) => {
     expect(probes(spec).errors).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+
+  describe('several health checks: one liveness probe, the next check as readiness, a warning for the rest', () => {
+    const tcp = { protocol: 'TCP' as const, portIndex: 0, intervalSeconds: 5, timeoutSeconds: 2, gracePeriodSeconds: 0 };
+    const http = { protocol: 'HTTP' as const, path: '/health', portIndex: 1, intervalSeconds: 10, timeoutSeconds: 3, gracePeriodSeconds: 0 };
+    const cmd = { protocol: 'COMMAND' as const, command: { value: 'check' }, intervalSeconds: 20, timeoutSeconds: 4, gracePeriodSeconds: 0, delaySeconds: 0 };
+
+    test('the HTTP check is the most specific: it restarts the task; the COMMAND check gates readiness', () => {
+      const out = probes({ ...ports, healthChecks: [tcp, cmd, http] });
+      expect(out.errors).toEqual([]);
+      expect(out.livenessProbe).toMatchObject({ httpGet: { path: '/health', port: 9090 }, periodSeconds: 10, failureThreshold: 3 });
+      expect(out.readinessProbe).toEqual({ exec: { command: ['/bin/sh', '-c', 'check'] }, initialDelaySeconds: 0, periodSeconds: 20, timeoutSeconds: 4, failureThreshold: 1, successThreshold: 1 });
+      expect(out.notices).toEqual([
+        { path: 'spec.healthChecks[1]', message: expect.stringMatching(/^enforced as the readiness probe only: .*does not restart it.*spec\.healthChecks\[2\]/) },
+        { path: 'spec.healthChecks[0]', message: expect.stringMatching(/^not enforced: .*liveness probe \(spec\.healthChecks\[2\]\).*readiness probe \(spec\.healthChecks\[1\]\)/) },
+      ]);
+    });
+
+    test('equals keep their order: the first of two HTTP checks owns liveness', () => {
+      const out = probes({ ...ports, healthChecks: [{ ...http, path: '/a' }, { ...http, path: '/b' }] });
+      expect(out.livenessProbe?.httpGet?.path).toBe('/a');
+      expect(out.readinessProbe?.httpGet?.path).toBe('/b');
+    });
+
+    test('with a readiness check, the other health checks are named as not enforced', () => {
+      const out = probes({ ...ports, healthChecks: [http, tcp], readinessChecks: [{ portName: 'http' }] });
+      expect(out.readinessProbe?.httpGet?.path).toBe('/');
+      expect(out.notices.map((n) => n.path)).toContain('spec.healthChecks[1]');
+      expect(out.notices.find((n) => n.path === 'spec.healthChecks[1]')?.message).toMatch(/readiness probe \(spec\.readinessChecks\[0\]\)/);
+    });
   });
 });

@@ -138,15 +138,6 @@ describe('translateService: ports and the Service', () => {
 });
 
 describe('translateService: volumes', () => {
-  test('a persistent volume becomes a claim, mounted in the sandbox, with Recreate', () => {
-    const r = ok({ ...image(), container: { docker: { image: 'pg' }, volumes: [{ containerPath: 'pgdata', mode: 'RW', persistent: { size: 2048, profileName: 'fast' } }] } });
-    expect(r.persistentVolumeClaims).toEqual([
-      expect.objectContaining({ kind: 'PersistentVolumeClaim', metadata: expect.objectContaining({ name: 'web-pgdata', namespace: 'ns' }), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2048Mi' } }, storageClassName: 'fast' } }),
-    ]);
-    expect((r.workload as Deployment).spec.strategy).toEqual({ type: 'Recreate' });
-    expect(r.workload.spec.template.spec.containers[0]!.volumeMounts).toContainEqual({ name: 'vol-0', mountPath: '/mnt/mesos/sandbox/pgdata' });
-  });
-
   test('host and secret volumes', () => {
     const spec: DcosServiceSpec = {
       container: { docker: { image: 'x' }, volumes: [{ containerPath: '/data', hostPath: '/srv/data', mode: 'RO' }, { containerPath: '/etc/tls.key', secret: 'tls' }] },
