@@ -1,9 +1,11 @@
 // The operator process (`npm start` runs it through src/main.ts). With no cluster configured it starts the local control plane first.
 import { KubeConfig } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
-import { controllerFactories } from './controllers/index.ts';
+import { clusterLedger, controllerFactories } from './controllers/index.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { chooseKubeconfig } from './operator/kubeconfig.ts';
+import { clusterApiRoutes } from './operator/cluster-api-routes.ts';
+import { registerClusterGauges } from './operator/cluster-metrics.ts';
 import { createLogger } from './operator/logger.ts';
 import { Operator } from './operator/operator.ts';
 import { defaultOperatorConfig } from './operator/operator-config.ts';
@@ -75,6 +77,9 @@ async function main(): Promise<void> {
     },
     controllerFactories,
   );
+  // What the DcosCluster controller counts, read on the operator's HTTP server (the leader's figures).
+  operator.httpApp.use(clusterApiRoutes(clusterLedger));
+  registerClusterGauges(() => clusterLedger.ledger?.figures(Date.now()));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace, deleteNamespace, eventually, kubeClient, kubectl } from './support/cluster.ts';
 import { startOperator } from './support/operator.ts';
-import { dcosClusterController } from '../../src/controllers/dcos-cluster-controller.ts';
+import { dcosClusterController, type LedgerSlot } from '../../src/controllers/dcos-cluster-controller.ts';
+import { clusterApiRoutes } from '../../src/operator/cluster-api-routes.ts';
+import { registerClusterGauges } from '../../src/operator/cluster-metrics.ts';
 import { quantityToMilli, quantityToUnits, type NodeAllocation } from '../../src/accounting/index.ts';
 import type { Operator } from '../../src/operator/operator.ts';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
@@ -26,9 +28,12 @@ describe('DcosCluster controller', () => {
   const client = kubeClient();
   let ns: string;
   let operator: Operator;
+  const slot: LedgerSlot = {};
 
   beforeAll(async () => {
-    operator = await startOperator(client, [(ctx) => dcosClusterController(ctx)]);
+    operator = await startOperator(client, [dcosClusterController({ slot })]);
+    operator.httpApp.use(clusterApiRoutes(slot));
+    registerClusterGauges(() => slot.ledger?.figures(Date.now()));
     ns = await createTestNamespace(client, 'dcl');
     // Figures here are cluster-wide: wait until the namespaces earlier files deleted (and their pods) are gone.
     await eventually(async () => {

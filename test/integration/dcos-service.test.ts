@@ -18,7 +18,7 @@ describe('DcosService controller', () => {
   let operator: Operator;
 
   beforeAll(async () => {
-    operator = await startOperator(client, [dcosServiceController]);
+    operator = await startOperator(client, [dcosServiceController()]);
     ns = await createTestNamespace(client, 'dsvc');
   });
   afterAll(async () => {
@@ -136,7 +136,7 @@ describe('DcosService controller', () => {
     await operator.stop();
     await client.delete('apps/v1', 'Deployment', 'backend', ns);
     await eventually(async () => expect(await client.getOrUndefined('apps/v1', 'Deployment', 'backend', ns)).toBeUndefined());
-    operator = await startOperator(client, [dcosServiceController]);
+    operator = await startOperator(client, [dcosServiceController()]);
     const recreated = await eventually(() => getDeployment('backend'));
     expect(recreated.spec.replicas).toBe(1);
   });
