@@ -26,7 +26,7 @@ export const statusDiffers = (before: unknown, next: unknown): boolean => !isDee
  * the one shown is not written (status writes are most of the operator's traffic); an object deleted
  * meanwhile is not an error (its status no longer matters).
  */
-export async function writeStatus<S extends { observedGeneration?: number }>(
+export async function writeStatus<S extends object>(
   client: Pick<KubeClient, 'apply'>,
   kind: StatusKind,
   object: KubeObjectLike & { status?: unknown },
