@@ -17,7 +17,7 @@ import type { ProjectedPod } from './pod-projection.ts';
 import type { EventRecorder } from './runtime/event-recorder.ts';
 import type { ReconcileResult } from './runtime/controller.ts';
 import type { CacheView } from './runtime/object-store.ts';
-import { announceRefusal, RefusedError, writeChild, type Refusal } from './runtime/refusal.ts';
+import { announceRefusal, RefusedError, writeChild } from './runtime/refusal.ts';
 import { statusDiffers, writeStatus } from './runtime/status-writer.ts';
 
 export type Svc = DcosService & KubeObjectLike;
@@ -82,7 +82,7 @@ export async function reconcileDcosService(r: DcosServiceReconciler, key: string
   const pods = r.book.podsOf(key).flatMap((k) => r.pods.get(k) ?? []) as unknown as Pod[];
 
   // 3. Dependency gate: replicas held at 0 until the apps this one depends on are healthy.
-  const current = unseen ?? cached.Deployment ?? cached.StatefulSet;
+  const current = cached.Deployment ?? cached.StatefulSet ?? unseen;
   const deps = resolveDependencies(appIdOf(svc), svc.spec.dependencies);
   const gate = deps.length > 0 ? dependencyGate(deps, dependencyStates(r.services, ns), (current?.spec.replicas ?? 0) > 0) : undefined;
 
@@ -90,7 +90,7 @@ export async function reconcileDcosService(r: DcosServiceReconciler, key: string
   const translate = r.translate ?? translateService;
   const result = translate(svc, { defaultImage: r.defaultImage, holdForDependencies: gate?.hold });
   const kind = result.ok ? result.workload.kind : (current?.kind ?? 'Deployment');
-  const existing = unseen?.kind === kind ? unseen : cached[kind];
+  const existing = cached[kind] ?? (unseen?.kind === kind ? unseen : undefined);
   const replaced = result.ok ? (cached[otherKind(kind)] ?? (unseen?.kind === otherKind(kind) ? unseen : undefined)) : undefined;
 
   // 5. Act. Children are written when asked (spec or child edited), missing, of the other kind, or rescaled.
@@ -98,8 +98,7 @@ export async function reconcileDcosService(r: DcosServiceReconciler, key: string
   const rescaled = result.ok && existing !== undefined && (existing.spec.replicas ?? 0) !== result.workload.spec.replicas;
   let workload = existing;
   let applied = false;
-  let refusal: Refusal | undefined;
-  let refusedError: RefusedError | undefined;
+  let refused: RefusedError | undefined;
   if (!result.ok) {
     const summary = result.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
     void r.events.emit(svc, 'Warning', 'InvalidSpec', summary);
@@ -114,8 +113,7 @@ export async function reconcileDcosService(r: DcosServiceReconciler, key: string
     } catch (err) {
       r.book.requestApply(key);
       if (!(err instanceof RefusedError)) throw err;
-      refusedError = err;
-      refusal = err.refusal;
+      refused = err;
     }
   }
 
@@ -125,7 +123,7 @@ export async function reconcileDcosService(r: DcosServiceReconciler, key: string
     deployment: workload,
     pods,
     errors: result.ok ? undefined : result.errors,
-    refusal,
+    refusal: refused?.refusal,
     gate,
     image: result.ok ? result.workload.spec.template.spec.containers[0]?.image : undefined,
     now: (r.now?.() ?? new Date()).toISOString(),
@@ -134,10 +132,10 @@ export async function reconcileDcosService(r: DcosServiceReconciler, key: string
   // 7. Write status. Many services at once (a bulk apply, a restart): every one's children first.
   if (applied && r.statusTiming.shouldWait(key) && statusDiffers(svc.status, status)) return r.statusTiming.later(key);
   await writeStatus(r.client, 'DcosService', svc, status);
-  if (refusedError) {
-    announceRefusal(r.events, svc, refusedError.refusal);
+  if (refused) {
+    announceRefusal(r.events, svc, refused.refusal);
     // The refusal may lift (a quota raised, a policy changed): retried with the queue's backoff.
-    throw refusedError;
+    throw refused;
   }
 }
 
