@@ -4,10 +4,9 @@ import { Command, Option } from 'commander';
 import { clusterLedger, controllerFactories } from './controllers/index.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { chooseKubeconfig } from './operator/kubeconfig.ts';
-import { clusterApiRoutes } from './operator/cluster-api-routes.ts';
-import { registerClusterGauges } from './operator/cluster-metrics.ts';
 import { createLogger } from './operator/logger.ts';
 import { Operator } from './operator/operator.ts';
+import { serveClusterFigures } from './operator/operator-http.ts';
 import { defaultOperatorConfig } from './operator/operator-config.ts';
 
 const defaults = defaultOperatorConfig();
@@ -78,8 +77,7 @@ async function main(): Promise<void> {
     controllerFactories,
   );
   // What the DcosCluster controller counts, read on the operator's HTTP server (the leader's figures).
-  operator.httpApp.use(clusterApiRoutes(clusterLedger));
-  registerClusterGauges(() => clusterLedger.ledger?.figures(Date.now()));
+  serveClusterFigures(operator.httpApp, clusterLedger);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace, deleteNamespace, eventually, kubeClient, kubectl } from './support/cluster.ts';
 import { startOperator } from './support/operator.ts';
 import { dcosClusterController, type LedgerSlot } from '../../src/controllers/dcos-cluster-controller.ts';
-import { clusterApiRoutes } from '../../src/operator/cluster-api-routes.ts';
-import { registerClusterGauges } from '../../src/operator/cluster-metrics.ts';
+import { serveClusterFigures } from '../../src/operator/operator-http.ts';
 import { quantityToMilli, quantityToUnits, type NodeAllocation } from '../../src/accounting/index.ts';
 import type { Operator } from '../../src/operator/operator.ts';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
@@ -32,8 +31,7 @@ describe('DcosCluster controller', () => {
 
   beforeAll(async () => {
     operator = await startOperator(client, [dcosClusterController({ slot })]);
-    operator.httpApp.use(clusterApiRoutes(slot));
-    registerClusterGauges(() => slot.ledger?.figures(Date.now()));
+    serveClusterFigures(operator.httpApp, slot);
     ns = await createTestNamespace(client, 'dcl');
     // Figures here are cluster-wide: wait until the namespaces earlier files deleted (and their pods) are gone.
     await eventually(async () => {
