@@ -2,10 +2,11 @@
 // has reconciled at least once, and have Prometheus's own linter judge it: `promtool check metrics`.
 import { spawnSync } from 'node:child_process';
 import { clusterFiles } from '../src/cluster/cluster-layout.ts';
-import { controllerFactories } from '../src/controllers/index.ts';
+import { clusterLedger, controllerFactories } from '../src/controllers/index.ts';
 import { KubeClient } from '../src/kube/kube-client.ts';
 import { createLogger } from '../src/operator/logger.ts';
 import { Operator } from '../src/operator/operator.ts';
+import { serveClusterFigures } from '../src/operator/operator-http.ts';
 import { defaultOperatorConfig } from '../src/operator/operator-config.ts';
 
 const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
@@ -15,6 +16,7 @@ if (probe.error) {
 }
 const client = KubeClient.fromFile(process.env.KUBECONFIG ?? clusterFiles().kubeconfig);
 const operator = new Operator(client, createLogger('warn'), { ...defaultOperatorConfig(), namespace: 'dcos-check-metrics', metricsHost: '127.0.0.1', metricsPort: 0, webhookPort: 0, webhookMode: 'url', leaderElect: true }, controllerFactories);
+serveClusterFigures(operator.httpApp, clusterLedger);
 await operator.start();
 await operator.waitUntilLeading();
 // Long enough for the DcosCluster status write and a resync of the repositories.

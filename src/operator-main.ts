@@ -1,11 +1,12 @@
 // The operator process (`npm start` runs it through src/main.ts). With no cluster configured it starts the local control plane first.
 import { KubeConfig } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
-import { controllerFactories } from './controllers/index.ts';
+import { clusterLedger, controllerFactories } from './controllers/index.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { chooseKubeconfig } from './operator/kubeconfig.ts';
 import { createLogger } from './operator/logger.ts';
 import { Operator } from './operator/operator.ts';
+import { serveClusterFigures } from './operator/operator-http.ts';
 import { defaultOperatorConfig } from './operator/operator-config.ts';
 
 const defaults = defaultOperatorConfig();
@@ -75,6 +76,8 @@ async function main(): Promise<void> {
     },
     controllerFactories,
   );
+  // What the DcosCluster controller counts, read on the operator's HTTP server (the leader's figures).
+  serveClusterFigures(operator.httpApp, clusterLedger);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

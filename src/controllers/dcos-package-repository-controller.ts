@@ -1,22 +1,44 @@
-import { isNotFound, type KubeObjectLike } from '../kube/kube-client.ts';
+import type { Logger } from 'pino';
+import type { KubeClient, KubeObjectLike } from '../kube/kube-client.ts';
 import type { ControllerFactory } from '../operator/operator.ts';
-import { API_VERSION } from '../resources/api-group.ts';
 import type { DcosPackageRepository } from '../resources/dcos-package-repository.ts';
+import { API_VERSION } from '../resources/api-group.ts';
 import { ensureDefaultRepository } from './dcos-package-default-repository.ts';
 import { readRepository } from './dcos-package-repository-reader.ts';
 import { readingStatus, repositoryStatus } from './dcos-package-repository-status.ts';
 import type { RepositoryCatalog } from './repository-catalog.ts';
-import { Controller } from './runtime/controller.ts';
+import { Controller, type ReconcileResult } from './runtime/controller.ts';
+import type { EventRecorder } from './runtime/event-recorder.ts';
 import { objectKey } from './runtime/object-key.ts';
+import type { CacheView } from './runtime/object-store.ts';
+import { announceRefusal } from './runtime/refusal.ts';
+import { writeStatus } from './runtime/status-writer.ts';
 
-export const REPOSITORY_CONTROLLER_NAME = 'dcospackagerepository';
+export const DCOS_PACKAGE_REPOSITORY_CONTROLLER = 'dcospackagerepository';
 
-export interface RepositoryControllerOptions {
+type RepositoryObject = DcosPackageRepository & KubeObjectLike;
+
+export interface DcosPackageRepositoryControllerOptions {
+  /** Where the repositories read are kept, for the package controller. */
+  catalog: RepositoryCatalog;
   /** How often a good repository is read again (upstream indexes change without any event here). */
   syncIntervalMs?: number;
   /** How soon a failed read is tried again (a ConfigMap or server may appear any moment). */
   retryIntervalMs?: number;
   fetchTimeoutMs?: number;
+}
+
+/** What one DcosPackageRepository reconcile reads and writes through. */
+export interface DcosPackageRepositoryReconciler {
+  client: Pick<KubeClient, 'apply' | 'getOrUndefined'>;
+  events: Pick<EventRecorder, 'emit'>;
+  repositories: CacheView<RepositoryObject>;
+  catalog: Pick<RepositoryCatalog, 'remove' | 'recordSuccess' | 'recordFailure' | 'get'>;
+  log: Logger;
+  syncIntervalMs: number;
+  retryIntervalMs: number;
+  fetchTimeoutMs: number;
+  now?: () => Date;
 }
 
 function specOrMetadataChanged(a: DcosPackageRepository, b: DcosPackageRepository): boolean {
@@ -25,61 +47,61 @@ function specOrMetadataChanged(a: DcosPackageRepository, b: DcosPackageRepositor
 }
 
 /**
- * Reads every DcosPackageRepository into the catalog, keeping the last good copy through failures,
- * and reports what it serves in the repository's status.
+ * Reads a DcosPackageRepository into the catalog, keeping the last good copy through failures:
+ *   1. load it from the cache (gone: it leaves the catalog);
+ *   2. read it (every failure is a value);
+ *   3. status (what it serves, why the last read failed) and an event when it turns bad or good;
+ *   4. read again after the sync interval, or sooner after a failure.
  */
-export function dcosPackageRepositoryController(catalog: RepositoryCatalog, opts: RepositoryControllerOptions = {}): ControllerFactory {
-  const syncIntervalMs = opts.syncIntervalMs ?? 10 * 60_000;
-  const retryIntervalMs = opts.retryIntervalMs ?? 30_000;
-  const fetchTimeoutMs = opts.fetchTimeoutMs ?? 30_000;
+export async function reconcileDcosPackageRepository(r: DcosPackageRepositoryReconciler, key: string): Promise<ReconcileResult | void> {
+  // 1. Load.
+  const repository = r.repositories.get(key);
+  if (!repository || repository.metadata.deletionTimestamp) {
+    r.catalog.remove(key);
+    return;
+  }
+  const { generation } = repository.metadata;
+  const priority = repository.spec.priority;
 
+  // 2. Read. A new generation's first read may take up to the fetch timeout: say so first, so GitOps tools wait.
+  if (repository.status?.observedGeneration !== generation) await writeStatus(r.client, 'DcosPackageRepository', repository, readingStatus(generation, repository.status, (r.now?.() ?? new Date()).toISOString()));
+  const result = await readRepository(r.client, repository.spec, r.fetchTimeoutMs);
+  const now = (r.now?.() ?? new Date()).toISOString();
+  if (result.ok) r.catalog.recordSuccess(key, generation, priority, result.value, now);
+  else r.catalog.recordFailure(key, generation, priority, result.error);
+
+  // 3. Status and events.
+  const previous = repository.status?.conditions;
+  const status = repositoryStatus(r.catalog.get(key)!, generation, previous, now);
+  const wasReady = previous?.find((c) => c.type === 'Ready')?.status;
+  if (!result.ok) {
+    r.log.warn({ repository: key, reason: result.error.reason, message: result.error.message }, 'repository read failed');
+    announceRefusal(r.events, repository, result.error, 'Sync');
+  } else if (wasReady !== 'True') {
+    void r.events.emit(repository, 'Normal', 'Synced', `${result.value.packages.length} packages from ${result.value.source}`, 'Sync');
+  }
+  await writeStatus(r.client, 'DcosPackageRepository', repository, status);
+
+  // 4. Again later.
+  return { requeueAfterMs: result.ok ? r.syncIntervalMs : r.retryIntervalMs };
+}
+
+/** Wires the DcosPackageRepository reconcile to its watch, and makes the `default` repository when missing. */
+export function dcosPackageRepositoryController(opts: DcosPackageRepositoryControllerOptions): ControllerFactory {
   return async (ctx) => {
-    const { client, events } = ctx;
-    const log = ctx.log.child({ controller: REPOSITORY_CONTROLLER_NAME });
-    const informer = ctx.informers.informer<DcosPackageRepository & KubeObjectLike>({ apiVersion: API_VERSION, kind: 'DcosPackageRepository' });
-
-    const reconcile = async (key: string) => {
-      // 1. Load from the cache; a repository gone leaves the catalog too.
-      const repository = informer.store.get(key);
-      if (!repository || repository.metadata.deletionTimestamp) {
-        catalog.remove(key);
-        return;
-      }
-      const { generation } = repository.metadata;
-      const priority = repository.spec.priority;
-
-      const writeStatus = async (status: DcosPackageRepository['status']) => {
-        try {
-          await client.apply({ apiVersion: API_VERSION, kind: 'DcosPackageRepository', metadata: { name: key }, status } as KubeObjectLike, { subresource: 'status' });
-        } catch (err) {
-          if (!isNotFound(err)) throw err;
-        }
-      };
-      // A new generation's first read may take up to the fetch timeout: say so, so GitOps tools wait.
-      if (repository.status?.observedGeneration !== generation) await writeStatus(readingStatus(generation, repository.status, new Date().toISOString()));
-
-      // 2. Read it; every failure is a value.
-      const result = await readRepository(client, repository.spec, fetchTimeoutMs);
-      const now = new Date().toISOString();
-      if (result.ok) catalog.recordSuccess(key, generation, priority, result.value, now);
-      else catalog.recordFailure(key, generation, priority, result.error);
-
-      // 3. Status, and an event when it turns bad or good again.
-      const entry = catalog.get(key)!;
-      const previous = repository.status?.conditions;
-      const status = repositoryStatus(entry, generation, previous, now);
-      const wasReady = previous?.find((c) => c.type === 'Ready')?.status;
-      if (!result.ok) {
-        log.warn({ repository: key, reason: result.error.reason, message: result.error.message }, 'repository read failed');
-        void events.emit(repository, 'Warning', result.error.reason, result.error.message, 'Sync');
-      } else if (wasReady !== 'True') {
-        void events.emit(repository, 'Normal', 'Synced', `${result.value.packages.length} packages from ${result.value.source}`, 'Sync');
-      }
-      await writeStatus(status);
-      return { requeueAfterMs: result.ok ? syncIntervalMs : retryIntervalMs };
+    const log = ctx.log.child({ controller: DCOS_PACKAGE_REPOSITORY_CONTROLLER });
+    const informer = ctx.informers.informer<RepositoryObject>({ apiVersion: API_VERSION, kind: 'DcosPackageRepository' });
+    const reconciler: DcosPackageRepositoryReconciler = {
+      client: ctx.client,
+      events: ctx.events,
+      repositories: informer.store,
+      catalog: opts.catalog,
+      log,
+      syncIntervalMs: opts.syncIntervalMs ?? 10 * 60_000,
+      retryIntervalMs: opts.retryIntervalMs ?? 30_000,
+      fetchTimeoutMs: opts.fetchTimeoutMs ?? 30_000,
     };
-
-    const controller = new Controller(REPOSITORY_CONTROLLER_NAME, reconcile, ctx.log, { workers: ctx.config.workers });
+    const controller = new Controller(DCOS_PACKAGE_REPOSITORY_CONTROLLER, (key) => reconcileDcosPackageRepository(reconciler, key), ctx.log, { workers: ctx.config.workers });
     informer.on({
       onAdd: (o) => controller.enqueue(objectKey(o)),
       onUpdate: (a, b) => {
@@ -87,7 +109,7 @@ export function dcosPackageRepositoryController(catalog: RepositoryCatalog, opts
       },
       onDelete: (o) => controller.enqueue(objectKey(o)),
     });
-    await ensureDefaultRepository(client, ctx.config.defaultRepositoryDirectory, log);
+    await ensureDefaultRepository(ctx.client, ctx.config.defaultRepositoryDirectory, log);
     return controller;
   };
 }

@@ -11,7 +11,7 @@ type ConfigMap = KubeObjectLike & { data?: Record<string, string> };
  * a worker), ConfigMaps through the API, directories from the operator's own disk. Even an API
  * error (a ConfigMap the operator may not read) comes back as a value for the status.
  */
-export async function readRepository(client: KubeClient, spec: DcosPackageRepositorySpec, timeoutMs: number): Promise<Result<RepositoryIndex>> {
+export async function readRepository(client: Pick<KubeClient, 'getOrUndefined'>, spec: DcosPackageRepositorySpec, timeoutMs: number): Promise<Result<RepositoryIndex>> {
   try {
     return await loadRepository(spec, {
       timeoutMs,

@@ -1,5 +1,5 @@
 import type { DcosService, DcosServiceStatus, DeploymentProgress, TaskFailure } from '../resources/dcos-service.ts';
-import type { Deployment, Pod, ContainerState } from './kube-objects.ts';
+import type { Pod, ContainerState, Workload } from './kube-objects.ts';
 import type { FieldError } from './field-errors.ts';
 import type { DependencyGate } from './marathon-dependencies.ts';
 import { mergeConditions, type ConditionInput } from './service-conditions.ts';
@@ -16,12 +16,15 @@ import { appIdOf } from './translate-service.ts';
 
 export interface StatusInput {
   service: DcosService;
-  deployment?: Deployment;
+  /** The workload that runs the tasks: a Deployment, or a StatefulSet (one volume per instance); both report alike. */
+  deployment?: Workload;
   pods: readonly Pod[];
   /** Why the spec does not translate, when it does not. */
   errors?: readonly FieldError[];
   /** The dependency gate, when the app has dependencies. */
   gate?: DependencyGate;
+  /** The apiserver refused to write a child (reason `<Kind>Refused`, its message): the spec cannot be acted on as it is. */
+  refusal?: { reason: string; message: string };
   /** The image the translated pod template runs; absent when the spec does not translate. */
   image?: string;
   /** RFC 3339, for new condition transitions. */
@@ -92,7 +95,7 @@ export function lastTaskFailure(pods: readonly Pod[], previous: TaskFailure | un
 }
 
 /** The rollout in progress (as `kubectl rollout status` judges it), or undefined when it is complete. */
-export function deploymentProgress(deployment: Deployment | undefined): DeploymentProgress | undefined {
+export function deploymentProgress(deployment: Workload | undefined): DeploymentProgress | undefined {
   if (!deployment) return undefined;
   const s = deployment.status ?? {};
   const target = deployment.spec.replicas;
@@ -106,7 +109,7 @@ export function deploymentProgress(deployment: Deployment | undefined): Deployme
   return undefined;
 }
 
-function progressDeadlineExceeded(deployment: Deployment | undefined): string | undefined {
+function progressDeadlineExceeded(deployment: Workload | undefined): string | undefined {
   const c = deployment?.status?.conditions?.find((x) => x.type === 'Progressing');
   return c?.status === 'False' && c.reason === 'ProgressDeadlineExceeded' ? (c.message ?? 'The deployment exceeded its progress deadline') : undefined;
 }
@@ -144,6 +147,13 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
     progressing = cond('Progressing', 'False', 'InvalidSpec', 'The app definition cannot be translated');
     degraded = cond('Degraded', 'True', 'InvalidSpec', message);
     stalledCondition = cond('Stalled', 'True', 'InvalidSpec', message);
+  } else if (input.refusal) {
+    // Retried with backoff, but only the user (a quota, a policy) can lift it: kstatus reads it as Failed.
+    const { reason, message } = input.refusal;
+    ready = cond('Ready', 'False', reason, message);
+    progressing = cond('Progressing', 'False', reason, message);
+    degraded = cond('Degraded', 'True', reason, message);
+    stalledCondition = cond('Stalled', 'True', reason, message);
   } else {
     if (input.gate?.hold) ready = cond('Ready', 'False', 'WaitingForDependencies', input.gate.message);
     else if (!deployment) ready = cond('Ready', 'False', 'Creating', 'The Deployment does not exist yet');

@@ -26,8 +26,6 @@ export interface ControllerContext {
   events: EventRecorder;
   log: Logger;
   config: OperatorConfig;
-  /** Read-only HTTP routes (e.g. per-node allocation) on the metrics server. */
-  http: Express;
 }
 
 export type ControllerFactory = (ctx: ControllerContext) => Controller | Promise<Controller>;
@@ -53,6 +51,7 @@ export class Operator {
   private synced = false;
   private webhooksUp = false;
   private stopping = false;
+  /** /metrics, /healthz, /readyz; src/operator-main.ts adds the read-only API (cluster-api-routes.ts). */
   readonly httpApp: Express;
   /** Ports actually bound (0 in the config picks a free one). */
   readonly ports = { metrics: 0, webhook: 0 };
@@ -105,7 +104,7 @@ export class Operator {
   private async startControllers(): Promise<void> {
     // Events wait while any controller has changes queued: they report work, they should not slow it.
     const events = new EventRecorder(this.client, this.log, { holdWhile: () => this.controllers.some((c) => c.queue.hasNormalWork) });
-    const ctx: ControllerContext = { client: this.client, informers: this.informers, events, log: this.log, config: this.config, http: this.httpApp };
+    const ctx: ControllerContext = { client: this.client, informers: this.informers, events, log: this.log, config: this.config };
     for (const factory of this.factories) this.controllers.push(await factory(ctx));
     this.informers.startAll();
     await this.informers.waitForSync();

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace, deleteNamespace, eventually, kubeClient, kubectl } from './support/cluster.ts';
 import { startOperator } from './support/operator.ts';
-import { dcosClusterController } from '../../src/controllers/dcos-cluster-controller.ts';
+import { dcosClusterController, type LedgerSlot } from '../../src/controllers/dcos-cluster-controller.ts';
+import { serveClusterFigures } from '../../src/operator/operator-http.ts';
 import { quantityToMilli, quantityToUnits, type NodeAllocation } from '../../src/accounting/index.ts';
 import type { Operator } from '../../src/operator/operator.ts';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
@@ -26,9 +27,11 @@ describe('DcosCluster controller', () => {
   const client = kubeClient();
   let ns: string;
   let operator: Operator;
+  const slot: LedgerSlot = {};
 
   beforeAll(async () => {
-    operator = await startOperator(client, [(ctx) => dcosClusterController(ctx)]);
+    operator = await startOperator(client, [dcosClusterController({ slot })]);
+    serveClusterFigures(operator.httpApp, slot);
     ns = await createTestNamespace(client, 'dcl');
     // Figures here are cluster-wide: wait until the namespaces earlier files deleted (and their pods) are gone.
     await eventually(async () => {

@@ -54,7 +54,7 @@ describe('packages from an HTTP repository, running on the cluster', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/repo.json`;
     await client.create({ apiVersion: API, kind: 'DcosPackageRepository', metadata: { name: repositoryName }, spec: { url } } as KubeObjectLike);
     const catalog = new RepositoryCatalog();
-    operator = await startOperator(client, [dcosServiceController, dcosPackageRepositoryController(catalog), dcosPackageController(catalog)], { namespace: ns });
+    operator = await startOperator(client, [dcosServiceController(), dcosPackageRepositoryController({ catalog }), dcosPackageController({ catalog })], { namespace: ns });
   });
 
   afterAll(async () => {

@@ -181,7 +181,7 @@ describe('DcosPackage: `dcos package install` as a manifest', () => {
         if (condition(p, 'Failed')?.status !== 'True') throw new Error(JSON.stringify(p.status));
         return p;
       }, PATIENCE);
-      expect(condition(pkg, 'Failed')).toMatchObject({ reason: 'ServiceRejected', message: expect.stringMatching(/refused DcosService nginx: .*quota/) });
+      expect(condition(pkg, 'Failed')).toMatchObject({ reason: 'DcosServiceRefused', message: expect.stringMatching(/refused DcosService nginx: .*quota/) });
       expect(await client.getOrUndefined(API, 'DcosService', 'nginx', quotaNs)).toBeUndefined();
     } finally {
       await client.delete('v1', 'Namespace', quotaNs);

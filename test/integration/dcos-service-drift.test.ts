@@ -18,7 +18,7 @@ describe('DcosService drift on the Deployment', () => {
   let read: ReturnType<typeof serviceReader>;
 
   beforeAll(async () => {
-    operator = await startOperator(client, [dcosServiceController], { resyncSeconds: 600 });
+    operator = await startOperator(client, [dcosServiceController()], { resyncSeconds: 600 });
     ns = await createTestNamespace(client, 'dsvc-drift');
     read = serviceReader(client, ns);
     await client.create(dcosService(ns, 'owned', simpleApp({ instances: 2 })));

@@ -41,7 +41,7 @@ describeCorpus('marathon', 'the Marathon example apps as DcosServices', () => {
   let nodes = 0;
 
   beforeAll(async () => {
-    operator = await startOperator(client, [dcosServiceController]);
+    operator = await startOperator(client, [dcosServiceController()]);
     for (const source of new Set(rows.map((r) => r.source))) namespaces.set(source, await createTestNamespace(client, 'dsvc-fx'));
     type Node = KubeObjectLike & { spec?: { unschedulable?: boolean }; status?: { conditions?: Array<{ type: string; status: string }> } };
     nodes = (await client.list<Node>('v1', 'Node')).items.filter((n) => !n.spec?.unschedulable && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;

@@ -17,7 +17,7 @@ describe('DcosService operations', () => {
   let read: ReturnType<typeof serviceReader>;
 
   beforeAll(async () => {
-    operator = await startOperator(client, [dcosServiceController]);
+    operator = await startOperator(client, [dcosServiceController()]);
     ns = await createTestNamespace(client, 'dsvc-ops');
     read = serviceReader(client, ns);
   });

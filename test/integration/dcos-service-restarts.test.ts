@@ -26,7 +26,7 @@ describe('DcosService controller across restarts', () => {
   });
 
   // No periodic resync within a test's time: what converges does so from lists and watches alone.
-  const start = () => startOperator(client, [dcosServiceController], { resyncSeconds: 3600 });
+  const start = () => startOperator(client, [dcosServiceController()], { resyncSeconds: 3600 });
   const managed = async <T extends KubeObjectLike>(apiVersion: string, kind: string) => (await client.list<T>(apiVersion, kind, { namespace: ns, labelSelector: MANAGED })).items;
 
   /** Exactly the children the DcosServices call for, and nothing else with the managed-by label. */

@@ -120,7 +120,7 @@ describe('kstatus, as Argo CD, Flux and kapp read it, for each kind', () => {
     const catalog = new RepositoryCatalog();
     operator = await startOperator(
       client,
-      [dcosServiceController, (ctx) => dcosClusterController(ctx), dcosPackageRepositoryController(catalog, { retryIntervalMs: 1_000, fetchTimeoutMs: 120_000 }), dcosPackageController(catalog)],
+      [dcosServiceController(), dcosClusterController(), dcosPackageRepositoryController({ catalog, retryIntervalMs: 1_000, fetchTimeoutMs: 120_000 }), dcosPackageController({ catalog })],
       { namespace: ns, webhookMode: 'url' },
     );
     // The apiserver picks new webhook configurations up asynchronously: wait until defaults are filled in.

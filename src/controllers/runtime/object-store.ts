@@ -12,6 +12,12 @@ export interface StoreHandlers<T> {
   onDelete?(obj: T, raw: T): void;
 }
 
+/** What a reconcile reads of a cache: an informer's store, or a test's own. */
+export interface CacheView<T> {
+  get(key: string): T | undefined;
+  list(): T[];
+}
+
 /**
  * The cache a reflector fills: only projected objects (what the controllers read), keyed like
  * client-go. Handlers hear about changes; a relist that replaces everything reports what really changed.

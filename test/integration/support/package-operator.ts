@@ -1,5 +1,5 @@
 import { dcosPackageController } from '../../../src/controllers/dcos-package-controller.ts';
-import { dcosPackageRepositoryController, type RepositoryControllerOptions } from '../../../src/controllers/dcos-package-repository-controller.ts';
+import { dcosPackageRepositoryController, type DcosPackageRepositoryControllerOptions } from '../../../src/controllers/dcos-package-repository-controller.ts';
 import { RepositoryCatalog } from '../../../src/controllers/repository-catalog.ts';
 import type { KubeClient, KubeObjectLike } from '../../../src/kube/kube-client.ts';
 import type { Operator } from '../../../src/operator/operator.ts';
@@ -10,9 +10,9 @@ import { startOperator } from './operator.ts';
  * An operator in the test process running only the package controllers, with its own catalog.
  * Failed repository reads are retried quickly so a test sees recovery within its patience.
  */
-export async function startPackageOperator(client: KubeClient, namespace: string, opts: RepositoryControllerOptions = {}): Promise<{ operator: Operator; catalog: RepositoryCatalog }> {
+export async function startPackageOperator(client: KubeClient, namespace: string, opts: Omit<DcosPackageRepositoryControllerOptions, 'catalog'> = {}): Promise<{ operator: Operator; catalog: RepositoryCatalog }> {
   const catalog = new RepositoryCatalog();
-  const factories = [dcosPackageRepositoryController(catalog, { retryIntervalMs: 1_000, ...opts }), dcosPackageController(catalog)];
+  const factories = [dcosPackageRepositoryController({ catalog, retryIntervalMs: 1_000, ...opts }), dcosPackageController({ catalog })];
   const operator = await startOperator(client, factories, { namespace });
   return { operator, catalog };
 }
