@@ -216,7 +216,7 @@ export function dcosServiceController(ctx: ControllerContext): Controller {
         throw err;
       }
       announce(svc, existing, deployment, gate?.message);
-      for (const notice of result.notices) log.debug({ key, path: notice.path }, notice.message);
+      for (const warning of result.warnings) log.debug({ key, path: warning.path }, warning.message);
     }
 
     const podList = [...(podsByService.get(key) ?? [])].flatMap((k) => pods.store.get(k) ?? []) as unknown as Pod[];

@@ -1,10 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import { validateMarathonApp, appIdErrors } from '../../src/marathon/marathon-validation.ts';
+import { appIdErrors } from '../../src/marathon/marathon-validation.ts';
+import { translateService, type TranslateOptions } from '../../src/marathon/translate-service.ts';
 import type { DcosServiceSpec } from '../../src/resources/dcos-service.ts';
+import { service } from './marathon-builders.ts';
 
 const img = { container: { docker: { image: 'x' } } };
 
-describe('validateMarathonApp', () => {
+/** The errors of the one judgement the webhook, the controller and `npm run render` share. */
+const validateMarathonApp = (spec: DcosServiceSpec, opts: TranslateOptions = {}) => translateService(service(spec), opts).errors;
+
+describe('the errors of translateService', () => {
   test('a plain app is valid', () => {
     expect(validateMarathonApp({ id: '/prod/web', cmd: 'serve', ...img })).toEqual([]);
   });
@@ -18,7 +23,6 @@ describe('validateMarathonApp', () => {
     ['an env value that is a number', { env: { A: 1 as unknown as string }, ...img }, 'spec.env.A', /string or \{"secret": NAME\}, got number 1/],
     ['an undeclared secret', { env: { A: { secret: 's' } }, ...img }, 'spec.env.A.secret', /none declared/],
     ['a secret source with two slashes', { env: { A: { secret: 's' } }, secrets: { s: { source: 'a/b/c' } }, ...img }, 'spec.secrets.s.source', /one "\/"/],
-    ['ipAddress', { ipAddress: { networkName: 'x' }, ...img }, 'spec.ipAddress', /networks/],
     ['docker parameters', { container: { docker: { image: 'x', parameters: [{ key: 'cap-add', value: 'ALL' }] } } }, 'spec.container.docker.parameters', /docker CLI/],
     ['a custom executor', { executor: '/opt/exec', ...img }, 'spec.executor', /custom executors/],
     ['a persistent app with overcapacity', { container: { docker: { image: 'x' }, volumes: [{ containerPath: 'd', persistent: { size: 1 } }] }, upgradeStrategy: { maximumOverCapacity: 1 } }, 'spec.upgradeStrategy.maximumOverCapacity', /expected 0/],
