@@ -23,7 +23,7 @@ const DEFAULT_IMAGE = defaultOperatorConfig().defaultImage;
 /** The apps that cannot run as they are, and fields the rejection must name (as in the unit tests). */
 const REJECTED: Record<string, string[]> = {
   '/bridged-webapp': ['spec.healthChecks[1]'],
-  '/foo': ['spec.args', 'spec.ipAddress', 'spec.container.docker.parameters', 'spec.constraints[0][2]', 'spec.env.PASSWORD.secret'],
+  '/foo': ['spec.args', 'spec.container.docker.parameters', 'spec.constraints[0][2]', 'spec.env.PASSWORD.secret'],
 };
 
 const rows = (corpusPresent('marathon') ? marathonFixtureApps() : []).map(({ source, app }) => {
