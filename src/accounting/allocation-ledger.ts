@@ -12,7 +12,7 @@ import { ExactSum } from './exact-sum.ts';
 import { FailureRateWindow, type FailureRate } from './failure-rate-window.ts';
 import type { DcosServiceLike, NodeLike, PodLike, WatchEventType } from './kube-shapes.ts';
 import { projectNode } from './node-state.ts';
-import { emptyPodRecord, holdsResources, podKey, PodFlag, PodPhase, podTransitionTimes, projectPod, type PodPhaseCode, type PodRecord } from './pod-record.ts';
+import { emptyPodRecord, holdsResources, podKey, PodFlag, PodPhase, podTransitionTimes, toPodRecord, type PodPhaseCode, type PodRecord } from './pod-record.ts';
 import type { ResourceAmounts } from './pod-requests.ts';
 import { ServicesHealth, UNHEALTHY_NAMES_LIMIT, type ServicesFigures } from './services-health.ts';
 
@@ -189,7 +189,7 @@ export class AllocationLedger {
     const key = podKey(pod);
     let entry = this.pods.get(key);
     if (type === 'DELETED' && entry === undefined) return;
-    const next = projectPod(pod, this.incoming);
+    const next = toPodRecord(pod, this.incoming);
     if (entry === undefined) {
       this.countFirstSight(next, pod, nowMs);
       entry = new PodEntry();

@@ -77,10 +77,11 @@ function endedInFailure(pod: PodLike): boolean {
 }
 
 /**
- * The record of a pod as it is now (the Counted* flags are the ledger's to carry across events).
+ * The accounting record of a pod as it is now (the Counted* flags are the ledger's to carry across
+ * events); not the pod cache's projectPod (controllers/pod-projection.ts), which keeps a pod object.
  * Writes into `into` when given, so the fold can reuse one record per event.
  */
-export function projectPod(pod: PodLike, into: PodRecord = emptyPodRecord()): PodRecord {
+export function toPodRecord(pod: PodLike, into: PodRecord = emptyPodRecord()): PodRecord {
   const status = pod.status;
   into.nodeName = pod.spec?.nodeName ?? '';
   into.phase = phaseCode(status?.phase);

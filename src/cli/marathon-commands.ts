@@ -4,8 +4,9 @@ import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { isConflict } from '../kube/kube-client.ts';
 import { objectNameForAppId, resolveAppId } from '../marathon/app-id.ts';
 import { applyMarathonDefaults } from '../marathon/marathon-defaults.ts';
-import { validateMarathonApp } from '../marathon/marathon-validation.ts';
-import { RESTART_ANNOTATION } from '../marathon/translate-service.ts';
+import { translateService } from '../marathon/translate-service.ts';
+import { defaultOperatorConfig } from '../operator/operator-config.ts';
+import { RESTART_ANNOTATION } from '../marathon/operator-labels.ts';
 import { API_VERSION } from '../resources/api-group.ts';
 import { dcosServiceSpecSchema, type DcosService, type DcosServiceSpec } from '../resources/dcos-service.ts';
 import { formatJsonPath } from '../universe/json-location.ts';
@@ -76,7 +77,9 @@ export function checkApp(app: Json): DcosServiceSpec {
     const issue = parsed.error.issues[0]!;
     throw new CliError(`app ${String(app.id)} invalid at ${formatJsonPath(issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))) || 'app'}: ${issue.message}`);
   }
-  const errors = validateMarathonApp(parsed.data, { name: objectNameForAppId(String(app.id)) });
+  // The judgement admission makes: the one pass of the Marathon core, with the operator's default image.
+  const service = { apiVersion: API_VERSION, kind: 'DcosService', metadata: { name: objectNameForAppId(String(app.id)) }, spec: parsed.data } as DcosService;
+  const { errors } = translateService(service, { defaultImage: defaultOperatorConfig().defaultImage });
   if (errors.length > 0) throw new CliError(`app ${String(app.id)} invalid at ${errors[0]!.path.replace(/^spec\./, '')}: ${errors[0]!.message}`);
   return parsed.data;
 }

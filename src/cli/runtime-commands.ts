@@ -3,7 +3,7 @@ import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { API_VERSION } from '../resources/api-group.ts';
 import type { DcosCluster } from '../resources/dcos-cluster.ts';
 import type { DcosPackage } from '../resources/dcos-package.ts';
-import { MANAGED_BY, MANAGED_BY_LABEL, SERVICE_LABEL } from '../marathon/translate-service.ts';
+import { MANAGED_BY, MANAGED_BY_LABEL, SERVICE_LABEL } from '../marathon/operator-labels.ts';
 import { CliError } from './cli-error.ts';
 import { listNamespace, type CliContext } from './cli-context.ts';
 import { clusterSummaryLines } from './cluster-summary.ts';

@@ -1,5 +1,5 @@
 import type { KubeObjectLike } from '../kube/kube-client.ts';
-import { SERVICE_LABEL, APP_ID_ANNOTATION } from '../marathon/translate-service.ts';
+import { SERVICE_LABEL, APP_ID_ANNOTATION } from '../marathon/operator-labels.ts';
 import type { Cell } from './table.ts';
 
 /** A task: a pod the operator runs for a DcosService. */

@@ -109,7 +109,7 @@ export async function reconcileDcosService(r: DcosServiceReconciler, key: string
       applied = true;
       if (!r.workloads[kind].get(key)) r.book.applied(key, projectWorkload(workload));
       announce(r, svc, existing, workload, gate?.message);
-      for (const notice of result.notices) r.log.debug({ key, path: notice.path }, notice.message);
+      for (const warning of result.warnings) r.log.debug({ key, path: warning.path }, warning.message);
     } catch (err) {
       r.book.requestApply(key);
       if (!(err instanceof RefusedError)) throw err;

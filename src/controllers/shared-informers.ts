@@ -4,6 +4,7 @@ import type { DcosService } from '../resources/dcos-service.ts';
 import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { API_VERSION } from '../resources/api-group.ts';
 import { projectPod, type ProjectedPod } from './pod-projection.ts';
+import { MANAGED_BY_SELECTOR } from '../marathon/operator-labels.ts';
 
 // Controllers ask for these by the same target, so the InformerFactory hands them one shared cache.
 
@@ -17,5 +18,5 @@ export function podInformer(ctx: ControllerContext): Informer<ProjectedPod> {
 }
 
 export function managedInformer<T extends KubeObjectLike>(ctx: ControllerContext, apiVersion: string, kind: string, project?: (obj: T) => T): Informer<T> {
-  return ctx.informers.informer<T>({ apiVersion, kind, namespace: ctx.config.watchNamespace, labelSelector: 'app.kubernetes.io/managed-by=dcos-operator' }, project);
+  return ctx.informers.informer<T>({ apiVersion, kind, namespace: ctx.config.watchNamespace, labelSelector: MANAGED_BY_SELECTOR }, project);
 }

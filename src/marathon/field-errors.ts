@@ -4,7 +4,10 @@ export interface FieldError {
   message: string;
 }
 
-/** A field that was read but has no effect on Kubernetes, with the reason; shown to the user as a warning or Event. */
+/**
+ * A warning about one field: read but without effect on Kubernetes, or mapped with a difference the
+ * user should know. Admission returns it (`kubectl apply` prints `Warning: spec.x: ...`).
+ */
 export interface Notice {
   path: string;
   message: string;
@@ -19,13 +22,3 @@ export function describeValue(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** Drops repeated errors (the same rule can be reached from validation and translation). */
-export function uniqueErrors(errors: FieldError[]): FieldError[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    const key = `${e.path}\u0000${e.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

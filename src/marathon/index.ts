@@ -1,7 +1,7 @@
 // The Marathon core's public surface, for the controllers and webhooks.
-export { translateService, appIdOf, podSelector, RESTART_ANNOTATION, APP_ID_ANNOTATION, SERVICE_LABEL, MANAGED_BY_LABEL } from './translate-service.ts';
+export { translateService, appIdOf, podSelector } from './translate-service.ts';
+export { RESTART_ANNOTATION, APP_ID_ANNOTATION, SERVICE_LABEL, MANAGED_BY_LABEL, MANAGED_BY_SELECTOR } from './operator-labels.ts';
 export type { TranslateOptions, TranslateResult } from './translate-service.ts';
-export { validateMarathonApp } from './marathon-validation.ts';
 export { applyMarathonDefaults } from './marathon-defaults.ts';
 export { computeServiceStatus } from './service-status.ts';
 export type { StatusInput } from './service-status.ts';

@@ -85,7 +85,9 @@ export function applyMarathonDefaults(input: Spec): Spec {
   spec.upgradeStrategy = { ...defaultUpgradeStrategy(spec), ...spec.upgradeStrategy };
 
   if (spec.networks === undefined && spec.container?.docker?.network === undefined) {
-    spec.networks = [{ mode: hasPortMappings(spec) ? 'container/bridge' : 'host' }];
+    // The deprecated ipAddress asked for an IP per task: a container network (Marathon 1.5 migrated it so).
+    const ipPerTask = typeof spec.ipAddress === 'object' && spec.ipAddress !== null;
+    spec.networks = [{ mode: ipPerTask ? 'container' : hasPortMappings(spec) ? 'container/bridge' : 'host' }];
   }
   const networkMode = spec.networks?.[0]?.mode ?? dockerNetworkMode(spec);
   if (spec.networks) spec.networks = spec.networks.map((n) => ({ mode: 'container', ...n }));

@@ -7,7 +7,8 @@ import { SANDBOX_PATH, SANDBOX_VOLUME } from './marathon-volumes.ts';
  * fetch / uris: the Mesos fetcher downloaded artifacts into the sandbox before the task started and
  * extracted archives. Here an init container does the same into the sandbox emptyDir, with wget, tar
  * and unzip from a small image (busybox unless the operator is configured otherwise). `cache` has no
- * equivalent (each pod downloads) and is reported as ignored.
+ * equivalent (each pod downloads) and is reported as ignored. The deprecated `uris` are fetched too,
+ * beside `fetch` when both are set.
  */
 
 export const DEFAULT_FETCH_IMAGE = 'busybox:1.37';
@@ -47,18 +48,19 @@ export function fetchScript(artifacts: Artifact[]): string {
 export function fetchInitContainer(spec: DcosServiceSpec, image: string): { initContainer?: Container; errors: FieldError[]; notices: Notice[] } {
   const errors: FieldError[] = [];
   const notices: Notice[] = [];
-  if (spec.fetch !== undefined && spec.uris !== undefined && spec.uris.length > 0) {
-    errors.push({ path: 'spec.uris', message: 'expected either fetch or the deprecated uris, got both' });
+  const fetched: Artifact[] = (spec.fetch ?? []).map((f, i) => {
+    if (f.cache) notices.push({ path: `spec.fetch[${i}].cache`, message: 'ignored: each pod downloads its artifacts; there is no node-level fetcher cache' });
+    if (f.destPath !== undefined && (f.destPath.startsWith('/') || f.destPath.split('/').includes('..'))) {
+      errors.push({ path: `spec.fetch[${i}].destPath`, message: `expected a path inside the sandbox (relative, without ".."), got ${JSON.stringify(f.destPath)}` });
+    }
+    return { uri: f.uri, extract: f.extract ?? true, executable: f.executable ?? false, ...(f.destPath !== undefined ? { destPath: f.destPath } : {}) };
+  });
+  // The deprecated uris are fetch entries with Mesos' defaults; beside fetch, both are downloaded.
+  const extra = (spec.uris ?? []).filter((uri) => !fetched.some((f) => f.uri === uri));
+  if (fetched.length > 0 && extra.length > 0) {
+    notices.push({ path: 'spec.uris', message: `fetched as well as fetch (extracted, not executable): ${extra.length} URI(s) not in fetch; write them as fetch entries` });
   }
-  const artifacts: Artifact[] = spec.fetch
-    ? spec.fetch.map((f, i) => {
-        if (f.cache) notices.push({ path: `spec.fetch[${i}].cache`, message: 'ignored: each pod downloads its artifacts; there is no node-level fetcher cache' });
-        if (f.destPath !== undefined && (f.destPath.startsWith('/') || f.destPath.split('/').includes('..'))) {
-          errors.push({ path: `spec.fetch[${i}].destPath`, message: `expected a path inside the sandbox (relative, without ".."), got ${JSON.stringify(f.destPath)}` });
-        }
-        return { uri: f.uri, extract: f.extract ?? true, executable: f.executable ?? false, ...(f.destPath !== undefined ? { destPath: f.destPath } : {}) };
-      })
-    : (spec.uris ?? []).map((uri) => ({ uri, extract: true, executable: false }));
+  const artifacts: Artifact[] = [...fetched, ...extra.map((uri) => ({ uri, extract: true, executable: false }))];
   if (artifacts.length === 0) return { errors, notices };
   return {
     initContainer: {

@@ -56,10 +56,10 @@ export const MARATHON_FIELDS: Record<string, FieldMapping> = {
   'container.docker.image': m('container image'),
   'container.docker.forcePullImage': m('imagePullPolicy Always when true'),
   'container.docker.privileged': m('securityContext.privileged'),
-  'container.docker.network': m('the network mode (HOST, BRIDGE, USER); NONE is rejected'),
+  'container.docker.network': m('the network mode (HOST, BRIDGE, USER) when networks is not set (beside networks: ignored with a warning); NONE is rejected'),
   ...portMappingFields('container.docker.portMappings'),
   'container.docker.parameters': m('docker run flags with a Kubernetes counterpart (cap-add/drop, privileged, user, workdir, hostname, add-host, env, label, init, shm-size, tmpfs, volume, ulimit, dns, sysctl, security-opt, pid/ipc host, read-only) onto the container and pod; daemon-only flags (log-driver, log-opt, restart, name, ...) ignored; the rest named in a warning'),
-  'container.docker.credential': rej('deprecated in Marathon; use pullConfig'),
+  'container.docker.credential': ig('deprecated in Marathon (Mesos containerizer credentials); use pullConfig'),
   'container.docker.pullConfig': m('imagePullSecrets'),
   'container.docker.pullConfig.secret': m('imagePullSecrets: the Secret its source names'),
   'container.volumes': m('pod volumes and volume mounts'),
@@ -82,19 +82,24 @@ export const MARATHON_FIELDS: Record<string, FieldMapping> = {
   'container.linuxInfo.ipcInfo': m('IPC namespace and /dev/shm'),
   'container.linuxInfo.ipcInfo.mode': m('hostIPC for SHARE_PARENT'),
   'container.linuxInfo.ipcInfo.shmSize': m('a memory emptyDir at /dev/shm of this size (MiB)'),
-  networks: m('the network mode; at most one network'),
+  networks: m('the network mode; a pod joins one network: more than one uses the first, with a warning'),
   'networks[].mode': m('host: ports from portDefinitions; container, container/bridge: from portMappings; every pod has its own IP'),
   'networks[].name': ig('pods join the cluster network (the DC/OS overlay\'s counterpart)'),
   'networks[].labels': ig('network attachment labels have no equivalent on the cluster network', {}),
-  portDefinitions: m('container ports and Service ports (host networking)'),
+  portDefinitions: m('container ports and Service ports (host networking); beside a bridge/container network\'s portMappings: ignored, with a warning unless all ports are 0'),
   'portDefinitions[].port': m('containerPort (0: the first free port from 10000), the Service port, hostPort with requirePorts'),
   'portDefinitions[].name': m('the port name (when valid), $PORT_<NAME>, readinessChecks[].portName'),
   'portDefinitions[].protocol': m('TCP, UDP, or both for "udp,tcp"'),
   'portDefinitions[].labels': m('VIP_n: the Service port; other port labels are not used'),
   'portDefinitions[].labels.*': m('see portDefinitions[].labels'),
-  ports: m('as portDefinitions with these ports'),
+  ports: m('as portDefinitions with these ports (host networking); beside portDefinitions, or beside a bridge/container network\'s portMappings: ignored with a warning unless it only echoes their ports'),
   requirePorts: m('hostPort = port for non-zero portDefinitions'),
-  ipAddress: rej('deprecated in Marathon; use networks and container.portMappings'),
+  ipAddress: m('IP-per-task: a container network (every pod has its own IP)'),
+  'ipAddress.discovery': m('the app\'s ports'),
+  'ipAddress.discovery.ports': m('container ports and Service ports, as portMappings with these container ports (number, name, protocol)'),
+  'ipAddress.networkName': ig('pods join the cluster network (the DC/OS overlay\'s counterpart)'),
+  'ipAddress.groups': ig('ignored by Marathon too', []),
+  'ipAddress.labels': ig('network attachment labels have no equivalent on the cluster network', {}),
   healthChecks: m('the most specific check: livenessProbe, startupProbe, readinessProbe; the next one: readinessProbe; the rest are warned about'),
   'healthChecks[].protocol': m('httpGet (HTTP, HTTPS and MESOS_ variants), tcpSocket (TCP, MESOS_TCP), exec sh -c (COMMAND)'),
   'healthChecks[].path': m('httpGet.path'),
@@ -130,7 +135,8 @@ export const MARATHON_FIELDS: Record<string, FieldMapping> = {
   'fetch[].executable': m('chmod +x'),
   'fetch[].cache': ig('each pod downloads; there is no node-level fetcher cache', false),
   'fetch[].destPath': m('the file name in the sandbox'),
-  uris: m('as fetch with these URIs'),
+  uris: m('as fetch with these URIs (extracted, not executable); beside fetch, fetched as well, with a warning'),
+  storeUrls: ig('obsolete in Marathon (ignored since 0.8)', []),
   backoffSeconds: ig('the kubelet restarts failed containers with its own back-off (10 s doubling to 5 min)', 1),
   backoffFactor: ig('the kubelet restarts failed containers with its own back-off (10 s doubling to 5 min)', 1.15),
   maxLaunchDelaySeconds: ig('the kubelet restarts failed containers with its own back-off (10 s doubling to 5 min)', 300),
@@ -162,13 +168,15 @@ export const MARATHON_FIELDS: Record<string, FieldMapping> = {
 };
 
 /** Opaque fields: their content is checked by the translation, not walked. */
-const OPAQUE = new Set(['deployments', 'lastTaskFailure', 'tasks', 'constraints', 'dependencies', 'ipAddress', 'check', 'unreachableStrategy', 'container.volumes[].external', 'acceptedResourceRoles', 'args', 'uris', 'ports', 'readinessChecks[].httpStatusCodesForReady', 'container.volumes[].persistent.constraints', 'env.*', 'container.docker.parameters', 'networks[].labels', 'container.portMappings[].networkNames', 'container.docker.portMappings[].networkNames']);
+const OPAQUE = new Set(['deployments', 'lastTaskFailure', 'tasks', 'constraints', 'dependencies', 'ipAddress.discovery.ports', 'check', 'unreachableStrategy', 'container.volumes[].external', 'acceptedResourceRoles', 'args', 'uris', 'ports', 'readinessChecks[].httpStatusCodesForReady', 'container.volumes[].persistent.constraints', 'env.*', 'container.docker.parameters', 'networks[].labels', 'container.portMappings[].networkNames', 'container.docker.portMappings[].networkNames']);
 
 export interface FieldVisit {
   /** The field as written: `portDefinitions[0].name`. */
   path: string;
   /** The table key: `portDefinitions[].name`, or undefined when the field is unknown. */
   key?: string;
+  /** The table key of the object holding the field (undefined at the top level). */
+  parentKey?: string;
   mapping?: FieldMapping;
   value: unknown;
 }
@@ -205,7 +213,7 @@ export function visitFields(app: unknown, visit: (v: FieldVisit) => void): void 
       const exact = key === undefined ? name : `${key}.${name}`;
       const star = key === undefined ? undefined : `${key}.*`;
       const childKey = MARATHON_FIELDS[exact] ? exact : star !== undefined && MARATHON_FIELDS[star] ? star : undefined;
-      visit({ path: childPath, ...(childKey !== undefined ? { key: childKey, mapping: MARATHON_FIELDS[childKey]! } : {}), value: child });
+      visit({ path: childPath, ...(childKey !== undefined ? { key: childKey, mapping: MARATHON_FIELDS[childKey]! } : {}), ...(key !== undefined ? { parentKey: key } : {}), value: child });
       if (childKey !== undefined && !OPAQUE.has(childKey) && hasChildren(childKey)) walk(child, childPath, childKey);
     }
   };

@@ -1,14 +1,12 @@
 import type { FieldError } from './field-errors.ts';
 import { isLabelValue, isQualifiedName } from './kube-names.ts';
+import { OPERATOR_PREFIX, OVERFLOW_LABELS_ANNOTATION } from './operator-labels.ts';
 
 /*
  * Marathon labels are free text (HAPROXY_0_VHOST, notes with spaces). Those that are valid Kubernetes
  * labels become labels (selectable with -l); the rest become annotations under the same key, and keys
  * that are not even valid annotation keys are kept together in one JSON annotation.
  */
-
-export const OPERATOR_PREFIX = 'dcos.dev/';
-export const OVERFLOW_LABELS_ANNOTATION = 'dcos.dev/marathon-labels';
 
 export function splitMarathonLabels(labels: Record<string, string> | undefined): {
   labels: Record<string, string>;

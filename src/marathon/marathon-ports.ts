@@ -1,6 +1,6 @@
 import type { DcosServiceSpec } from '../resources/dcos-service.ts';
 import type { ContainerPort, EnvVar, ServicePort } from './kube-objects.ts';
-import type { FieldError } from './field-errors.ts';
+import type { FieldError, Notice } from './field-errors.ts';
 import { dockerNetworkMode } from './marathon-defaults.ts';
 import { isPortName } from './kube-names.ts';
 
@@ -10,6 +10,10 @@ import { isPortName } from './kube-names.ts';
  * (requirePorts, or a non-zero hostPort in a mapping). Ports Marathon picked at random (0) get the
  * first free number from 10000 (Marathon's default local_port_min), so $PORT0 is stable.
  * The Service port is, in order: the VIP_n label's port, the servicePort, the container port.
+ * Legacy forms map rather than fail: `ports` (as portDefinitions), `ipAddress` (IP-per-task, which
+ * every pod has: its discovery ports are the app's ports), ports beside a bridge or container
+ * network's portMappings (the mappings win, as on such networks), both docker and container
+ * portMappings or networks (the newer field wins); each with a warning where the meaning differs.
  */
 
 export type NetworkMode = 'host' | 'container' | 'container/bridge';
@@ -32,6 +36,7 @@ export interface AppPorts {
   mode: NetworkMode;
   ports: AppPort[];
   errors: FieldError[];
+  notices: Notice[];
 }
 
 const FIRST_DYNAMIC_PORT = 10000;
@@ -46,10 +51,16 @@ interface RawPort {
   labels?: Record<string, string>;
 }
 
-export function networkModeOf(spec: DcosServiceSpec, errors: FieldError[]): NetworkMode {
+/** The deprecated ipAddress (IP-per-task), when the app sets it. */
+function ipAddressOf(spec: DcosServiceSpec): { discovery?: { ports?: unknown } } | undefined {
+  const ip = spec.ipAddress;
+  return typeof ip === 'object' && ip !== null && !Array.isArray(ip) ? (ip as { discovery?: { ports?: unknown } }) : undefined;
+}
+
+export function networkModeOf(spec: DcosServiceSpec, errors: FieldError[], notices: Notice[] = []): NetworkMode {
   const networks = spec.networks ?? [];
   if (networks.length > 1) {
-    errors.push({ path: 'spec.networks', message: `expected at most one network (a pod joins the cluster network once), got ${networks.length}` });
+    notices.push({ path: 'spec.networks', message: `only the first of ${networks.length} networks is used: a pod joins the cluster network once` });
   }
   const docker = dockerNetworkMode(spec);
   if (docker === 'none') {
@@ -57,8 +68,11 @@ export function networkModeOf(spec: DcosServiceSpec, errors: FieldError[]): Netw
     return 'host';
   }
   if (networks.length > 0 && docker !== undefined) {
-    errors.push({ path: 'spec.container.docker.network', message: 'expected either networks or the deprecated container.docker.network, got both' });
+    if (networks[0]?.mode !== docker) notices.push({ path: 'spec.container.docker.network', message: `ignored: networks (${networks[0]?.mode}) decides the network, not the deprecated container.docker.network` });
+    return networks[0]?.mode ?? 'container';
   }
+  // ipAddress asked Mesos for an IP per task: every pod has one, so it is a container network.
+  if (ipAddressOf(spec) !== undefined && networks.length === 0 && (docker === undefined || docker === 'container')) return 'container';
   return networks[0]?.mode ?? docker ?? 'host';
 }
 
@@ -89,33 +103,10 @@ function vipOf(raw: RawPort, errors: FieldError[]): { vip?: string; port?: numbe
   return { vip: value, port };
 }
 
-function rawPorts(spec: DcosServiceSpec, mode: NetworkMode, errors: FieldError[]): RawPort[] {
-  const mappings = spec.container?.portMappings;
-  const dockerMappings = spec.container?.docker?.portMappings;
-  if (mappings !== undefined && dockerMappings !== undefined) {
-    errors.push({ path: 'spec.container.docker.portMappings', message: 'expected either container.portMappings or the deprecated container.docker.portMappings, got both' });
-  }
-  if (spec.portDefinitions !== undefined && spec.ports !== undefined) {
-    errors.push({ path: 'spec.ports', message: 'expected either portDefinitions or the deprecated ports, got both' });
-  }
-  if (mode === 'host') {
-    if ((mappings ?? dockerMappings ?? []).length > 0) {
-      const path = mappings ? 'spec.container.portMappings' : 'spec.container.docker.portMappings';
-      errors.push({ path, message: 'expected no port mappings on host networking (use portDefinitions), or a container/bridge network' });
-    }
-    if (spec.portDefinitions) {
-      return spec.portDefinitions.map((p, i) => ({ path: `spec.portDefinitions[${i}]`, name: p.name, number: p.port, protocol: p.protocol, labels: p.labels }));
-    }
-    return (spec.ports ?? []).map((p, i) => ({ path: `spec.ports[${i}]`, number: p }));
-  }
-  const base = mappings ? 'spec.container.portMappings' : 'spec.container.docker.portMappings';
-  // Marathon before 1.5 echoed a bridged app's service ports in `ports`; that echo is harmless.
-  const echoed = (spec.ports ?? []).every((p, i) => p === 0 || p === (mappings ?? dockerMappings ?? [])[i]?.servicePort);
-  if ((spec.portDefinitions ?? []).length > 0 || !echoed) {
-    const path = (spec.portDefinitions ?? []).length > 0 ? 'spec.portDefinitions' : 'spec.ports';
-    errors.push({ path, message: `expected no portDefinitions or ports on a ${mode} network (use container.portMappings)` });
-  }
-  return (mappings ?? dockerMappings ?? []).map((p, i) => ({
+type Mapping = NonNullable<NonNullable<DcosServiceSpec['container']>['portMappings']>[number];
+
+function mappingPorts(base: string, mappings: Mapping[]): RawPort[] {
+  return mappings.map((p, i) => ({
     path: `${base}[${i}]`,
     name: p.name,
     number: p.containerPort || p.hostPort || undefined,
@@ -126,11 +117,74 @@ function rawPorts(spec: DcosServiceSpec, mode: NetworkMode, errors: FieldError[]
   }));
 }
 
+/** ipAddress.discovery.ports: [{number, name, protocol}], the ports of an IP-per-task app. */
+function discoveryPorts(spec: DcosServiceSpec, errors: FieldError[]): RawPort[] {
+  const ports = ipAddressOf(spec)?.discovery?.ports;
+  if (ports === undefined || ports === null) return [];
+  if (!Array.isArray(ports)) {
+    errors.push({ path: 'spec.ipAddress.discovery.ports', message: 'expected an array of {"number": N, "name": NAME, "protocol": "tcp"}' });
+    return [];
+  }
+  return ports.flatMap((p: unknown, i): RawPort[] => {
+    const path = `spec.ipAddress.discovery.ports[${i}]`;
+    const port = (typeof p === 'object' && p !== null ? p : {}) as { number?: unknown; name?: unknown; protocol?: unknown; labels?: unknown };
+    if (typeof port.number !== 'number' || !Number.isInteger(port.number) || port.number < 0 || port.number > 65535) {
+      errors.push({ path: `${path}.number`, message: `expected a port number 0-65535, got ${JSON.stringify(port.number)}` });
+      return [];
+    }
+    return [{
+      path,
+      number: port.number,
+      ...(typeof port.name === 'string' ? { name: port.name } : {}),
+      ...(typeof port.protocol === 'string' ? { protocol: port.protocol.toLowerCase() } : {}),
+      ...(typeof port.labels === 'object' && port.labels !== null ? { labels: port.labels as Record<string, string> } : {}),
+    }];
+  });
+}
+
+function rawPorts(spec: DcosServiceSpec, mode: NetworkMode, errors: FieldError[], notices: Notice[]): RawPort[] {
+  let mappings = spec.container?.portMappings;
+  const dockerMappings = spec.container?.docker?.portMappings;
+  let base = 'spec.container.portMappings';
+  if (mappings !== undefined && dockerMappings !== undefined) {
+    if (JSON.stringify(mappings) !== JSON.stringify(dockerMappings)) {
+      notices.push({ path: 'spec.container.docker.portMappings', message: 'ignored: container.portMappings decides the ports, not the deprecated container.docker.portMappings' });
+    }
+  } else if (dockerMappings !== undefined) {
+    mappings = dockerMappings;
+    base = 'spec.container.docker.portMappings';
+  }
+  const definitions = spec.portDefinitions;
+  const legacyPorts = spec.ports;
+  if (mode === 'host') {
+    if ((mappings ?? []).length > 0) {
+      errors.push({ path: base, message: 'expected no port mappings on host networking (use portDefinitions), or a container/bridge network' });
+    }
+    if (definitions !== undefined) {
+      const same = legacyPorts === undefined || legacyPorts.every((p, i) => p === (definitions[i]?.port ?? 0));
+      if (!same) notices.push({ path: 'spec.ports', message: 'ignored: portDefinitions decides the ports, not the deprecated ports' });
+      return definitions.map((p, i) => ({ path: `spec.portDefinitions[${i}]`, name: p.name, number: p.port, protocol: p.protocol, labels: p.labels }));
+    }
+    return (legacyPorts ?? []).map((p, i) => ({ path: `spec.ports[${i}]`, number: p }));
+  }
+  // Marathon before 1.5 echoed a bridged app's service ports in `ports`, and old definitions often
+  // carried host-style ports beside the mappings: on these networks the mappings decide.
+  const echoed = (legacyPorts ?? []).every((p, i) => p === 0 || p === (mappings ?? [])[i]?.servicePort);
+  if ((definitions ?? []).some((d) => (d.port ?? 0) !== 0 || d.name !== undefined || d.labels !== undefined)) {
+    notices.push({ path: 'spec.portDefinitions', message: `ignored: on a ${mode} network the ports are ${mappings ? base.slice(5) : 'ipAddress.discovery.ports'}` });
+  } else if (!echoed) {
+    notices.push({ path: 'spec.ports', message: `ignored: on a ${mode} network the ports are ${mappings ? base.slice(5) : 'ipAddress.discovery.ports'}` });
+  }
+  if (mappings === undefined && ipAddressOf(spec) !== undefined) return discoveryPorts(spec, errors);
+  return mappingPorts(base, mappings ?? []);
+}
+
 /** The app's ports with the numbers the pod will use, or the reasons they cannot be used. */
 export function appPorts(spec: DcosServiceSpec): AppPorts {
   const errors: FieldError[] = [];
-  const mode = networkModeOf(spec, errors);
-  const raws = rawPorts(spec, mode, errors);
+  const notices: Notice[] = [];
+  const mode = networkModeOf(spec, errors, notices);
+  const raws = rawPorts(spec, mode, errors, notices);
   const taken = new Set(raws.map((r) => r.number).filter((n): n is number => !!n));
   let next = FIRST_DYNAMIC_PORT;
   const allocate = (): number => {
@@ -171,7 +225,7 @@ export function appPorts(spec: DcosServiceSpec): AppPorts {
       }
     }
   }
-  return { mode, ports, errors };
+  return { mode, ports, errors, notices };
 }
 
 /** Unique names for each (port, protocol), valid for container and Service ports; the Marathon name when it fits. */

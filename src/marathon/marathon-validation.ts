@@ -1,15 +1,13 @@
 import type { DcosServiceSpec } from '../resources/dcos-service.ts';
 import type { FieldError, Notice } from './field-errors.ts';
-import { uniqueErrors } from './field-errors.ts';
-import { visitFields } from './marathon-field-mapping.ts';
-import { translatePod, type PodOptions } from './marathon-pod.ts';
-import { applyMarathonDefaults, hasPersistentVolumes } from './marathon-defaults.ts';
+import { MARATHON_FIELDS, visitFields } from './marathon-field-mapping.ts';
+import { hasPersistentVolumes } from './marathon-defaults.ts';
 import { resolveAppId } from './app-id.ts';
-import { splitMarathonLabels } from './marathon-labels.ts';
 
 /*
- * What the schema cannot say, for the validating webhook: every rule the translation enforces
- * (validation runs the same translation), plus Marathon's own rules on ids and dependencies.
+ * Rules of a Marathon app that are not about one Kubernetes object: Marathon's own rules on ids,
+ * dependencies and persistent volumes, and the fate of every field (mapped, ignored, refused,
+ * unknown). translateService runs them in its one pass.
  */
 
 const ID_SEGMENT = /^(([a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])\.)*([a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])$/;
@@ -42,14 +40,52 @@ function isEmpty(value: unknown): boolean {
   return false;
 }
 
-/** Rejected fields that are set, and notices for ignored fields set to something other than Marathon's default. */
+/** The Marathon fields beside `key` (siblings in the table), to suggest for a typo. */
+function siblingsOf(parentKey: string | undefined): string[] {
+  const prefix = parentKey === undefined ? '' : `${parentKey}.`;
+  return Object.keys(MARATHON_FIELDS)
+    .filter((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes('.') && !k.slice(prefix.length).includes('['))
+    .map((k) => k.slice(prefix.length))
+    .filter((k) => k !== '*');
+}
+
+/** Edit distance, for "did you mean": small strings only. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+function unknownFieldMessage(name: string, parentKey: string | undefined): string {
+  const near = siblingsOf(parentKey).filter((k) => distance(k, name) <= Math.max(1, Math.floor(k.length / 4)));
+  const hint = near.length > 0 ? ` (did you mean ${near.map((k) => JSON.stringify(k)).join(' or ')}?)` : '';
+  return `ignored: not a Marathon app field this operator knows${hint}; kept as written, as Marathon ignored fields it did not know`;
+}
+
+/**
+ * What becomes of each field that is set: errors for refused ones, warnings for ignored ones set to
+ * something other than Marathon's default, and for fields that are not in the table at all.
+ */
 export function fieldFates(spec: DcosServiceSpec): { errors: FieldError[]; notices: Notice[] } {
   const errors: FieldError[] = [];
   const notices: Notice[] = [];
   const reported: string[] = [];
-  visitFields(spec, ({ path, mapping, value }) => {
-    if (!mapping || value === undefined || isEmpty(value)) return;
+  visitFields(spec, ({ path, key, mapping, value, parentKey }) => {
     if (reported.some((r) => path.startsWith(`${r}.`) || path.startsWith(`${r}[`))) return;
+    if (key === undefined) {
+      reported.push(path);
+      notices.push({ path: `spec.${path}`, message: unknownFieldMessage(path.split('.').pop()!.replace(/\[\d+\]$/, ''), parentKey) });
+      return;
+    }
+    if (!mapping || value === undefined || isEmpty(value)) return;
     if (mapping.fate !== 'mapped') reported.push(path);
     if (mapping.fate === 'rejected') errors.push({ path: `spec.${path}`, message: `expected no ${path.split('.').pop()}: ${mapping.what}` });
     else if (mapping.fate === 'ignored' && JSON.stringify(value) !== JSON.stringify(mapping.quietWhen)) notices.push({ path: `spec.${path}`, message: `ignored: ${mapping.what}` });
@@ -57,11 +93,9 @@ export function fieldFates(spec: DcosServiceSpec): { errors: FieldError[]; notic
   return { errors, notices };
 }
 
-/** The field errors of an app definition (defaults applied first, as Marathon validates). Empty: it translates. */
-export function validateMarathonApp(input: DcosServiceSpec, opts: PodOptions & { name?: string } = {}): FieldError[] {
-  const spec = applyMarathonDefaults(input);
+/** Marathon's own rules on ids, dependencies and persistent volumes, for a defaulted app whose id is `appId`. */
+export function marathonAppRules(spec: DcosServiceSpec, appId: string): FieldError[] {
   const errors: FieldError[] = [];
-  const appId = resolveAppId(spec.id ?? opts.name ?? 'app');
   if (spec.id !== undefined) errors.push(...appIdErrors(spec.id, 'spec.id'));
   (spec.dependencies ?? []).forEach((d, i) => {
     const path = `spec.dependencies[${i}]`;
@@ -75,14 +109,5 @@ export function validateMarathonApp(input: DcosServiceSpec, opts: PodOptions & {
       message: `expected 0 with a persistent volume (a second task cannot mount it), got ${spec.upgradeStrategy?.maximumOverCapacity}`,
     });
   }
-  errors.push(...fieldFates(spec).errors);
-  errors.push(...splitMarathonLabels(spec.labels).errors);
-  const pod = translatePod(spec, {
-    ...opts,
-    appId,
-    selector: { 'dcos.dev/service': 'validation' },
-    claimMeta: (containerPath) => ({ name: containerPath }),
-  });
-  errors.push(...pod.errors);
-  return uniqueErrors(errors);
+  return errors;
 }

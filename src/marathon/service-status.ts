@@ -4,6 +4,7 @@ import type { FieldError } from './field-errors.ts';
 import type { DependencyGate } from './marathon-dependencies.ts';
 import { mergeConditions, type ConditionInput } from './service-conditions.ts';
 import { appIdOf } from './translate-service.ts';
+import { serviceSelector } from './operator-labels.ts';
 
 /*
  * The status Marathon showed for an app, read from its Deployment and pods.
@@ -185,7 +186,7 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
     tasksHealthy: counts.healthy,
     tasksUnhealthy: counts.unhealthy,
     health,
-    selector: `dcos.dev/service=${service.metadata.name}`,
+    selector: serviceSelector(service.metadata.name),
     conditions: mergeConditions(previous?.conditions, stalledCondition ? [ready, progressing, degraded, stalledCondition] : [ready, progressing, degraded], now),
   };
   // A spec that no longer translates leaves the tasks on the image they had.

@@ -2,9 +2,9 @@ import type { DcosService } from '../resources/dcos-service.ts';
 import { API_VERSION } from '../resources/api-group.ts';
 import type { Deployment, ObjectMeta, OwnerReference, PersistentVolumeClaim, Service, Workload } from './kube-objects.ts';
 import type { FieldError, Notice } from './field-errors.ts';
-import { uniqueErrors } from './field-errors.ts';
+import { withoutNulls } from '../resources/marathon-json.ts';
 import { applyMarathonDefaults, hasPersistentVolumes } from './marathon-defaults.ts';
-import { validateMarathonApp, fieldFates } from './marathon-validation.ts';
+import { fieldFates, marathonAppRules } from './marathon-validation.ts';
 import { translatePod, type PodOptions } from './marathon-pod.ts';
 import { servicePorts } from './marathon-ports.ts';
 import { splitMarathonLabels } from './marathon-labels.ts';
@@ -13,33 +13,35 @@ import { claimName } from './marathon-volumes.ts';
 import { resolveAppId } from './app-id.ts';
 import { workloadFor } from './marathon-workload.ts';
 import { isLabelValue } from './kube-names.ts';
+import {
+  APP_ID_ANNOTATION,
+  GROUP_LABEL,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  RESTART_ANNOTATION,
+  RESTARTED_AT_ANNOTATION,
+  SERVICE_LABEL,
+  VIPS_ANNOTATION,
+} from './operator-labels.ts';
 
 /*
- * A DcosService -> the Kubernetes objects that run it. Pure: the controller applies the result with
- * server-side apply. The pod selector is only dcos.dev/service=<name>, so no spec change ever orphans
- * pods (a Deployment's selector is immutable).
+ * A DcosService -> the Kubernetes objects that run it, the warnings and the errors, in one pass: this
+ * is the one judgement of an app. The admission webhook refuses what has errors and returns the
+ * warnings, the controller applies the objects (server-side apply) or writes the errors to status,
+ * `npm run render` prints all three. The pod selector is only dcos.dev/service=<name>, so no spec
+ * change ever orphans pods (a Deployment's selector is immutable).
  */
-
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY = 'dcos-operator';
-export const SERVICE_LABEL = 'dcos.dev/service';
-export const GROUP_LABEL = 'dcos.dev/group';
-export const APP_ID_ANNOTATION = 'dcos.dev/app-id';
-export const VIPS_ANNOTATION = 'dcos.dev/vips';
-/** Set on a DcosService (any new value) to restart all its tasks, like `dcos marathon app restart`. */
-export const RESTART_ANNOTATION = 'dcos.dev/restart';
-/** Carried onto the pod template, so a new value rolls the pods. */
-export const RESTARTED_AT_ANNOTATION = 'dcos.dev/restarted-at';
 
 export interface TranslateOptions extends PodOptions {
   /** Hold replicas at 0 (dependencies not healthy yet; see dependencyGate). */
   holdForDependencies?: boolean;
 }
 
+/** Each error and warning names its field (`spec.container.docker.image`). */
 export type TranslateResult =
   /** workload: a Deployment, or a StatefulSet when each instance has its own persistent volume. */
-  | { ok: true; appId: string; workload: Workload; service?: Service; persistentVolumeClaims?: PersistentVolumeClaim[]; notices: Notice[] }
-  | { ok: false; appId: string; errors: FieldError[]; notices: Notice[] };
+  | { ok: true; appId: string; workload: Workload; service?: Service; persistentVolumeClaims?: PersistentVolumeClaim[]; warnings: Notice[]; errors: [] }
+  | { ok: false; appId: string; errors: FieldError[]; warnings: Notice[] };
 
 /** The absolute Marathon app id of a DcosService: spec.id, else the object name. */
 export function appIdOf(svc: DcosService): string {
@@ -62,7 +64,8 @@ function groupLabel(appId: string): Record<string, string> {
 }
 
 export function translateService(svc: DcosService, opts: TranslateOptions = {}): TranslateResult {
-  const spec = applyMarathonDefaults(svc.spec);
+  // Marathon's JSON may say null for "not set"; the defaulting webhook drops them, older objects may have them.
+  const spec = applyMarathonDefaults(withoutNulls(svc.spec));
   const appId = appIdOf(svc);
   const name = svc.metadata.name;
   const namespace = svc.metadata.namespace;
@@ -79,11 +82,11 @@ export function translateService(svc: DcosService, opts: TranslateOptions = {}):
     ownerReferences: [{ ...owner }],
   });
 
-  const errors = validateMarathonApp(svc.spec, { ...opts, name });
+  const fates = fieldFates(spec);
   const pod = translatePod(spec, { ...opts, appId, selector, claimMeta: (containerPath) => meta(claimName(name, containerPath)) });
-  const notices = [...fieldFates(spec).notices, ...pod.notices];
-  const allErrors = uniqueErrors([...errors, ...pod.errors]);
-  if (allErrors.length > 0) return { ok: false, appId, errors: allErrors, notices };
+  const warnings = [...fates.notices, ...pod.notices];
+  const errors = [...marathonAppRules(spec, appId), ...fates.errors, ...userLabels.errors, ...pod.errors];
+  if (errors.length > 0) return { ok: false, appId, errors, warnings };
 
   const restartedAt = svc.metadata.annotations?.[RESTART_ANNOTATION];
   const templateAnnotations = { ...annotations, ...(restartedAt !== undefined ? { [RESTARTED_AT_ANNOTATION]: restartedAt } : {}) };
@@ -98,7 +101,7 @@ export function translateService(svc: DcosService, opts: TranslateOptions = {}):
       template: { metadata: { labels: { ...labels }, annotations: templateAnnotations }, spec: pod.podSpec },
     },
   };
-  const result: TranslateResult = { ok: true, appId, workload: workloadFor(deployment, spec, pod), notices };
+  const result: TranslateResult = { ok: true, appId, workload: workloadFor(deployment, spec, pod), warnings, errors: [] };
   if (pod.ports.length > 0) {
     const vips = pod.ports.flatMap((p) => (p.vip !== undefined ? [p.vip] : []));
     result.service = {

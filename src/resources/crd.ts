@@ -9,7 +9,8 @@ const SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
 
 /**
  * Turns zod's JSON Schema into a structural schema the apiserver accepts: every node has a type,
- * no `additionalProperties: false` (pruning already drops unknown fields), no unions. A union that
+ * no `additionalProperties: false` (pruning already drops unknown fields), no unions. Nullable
+ * fields (zod's `.nullable()`/`.nullish()`) keep zod's `nullable: true`; loose objects keep unknown fields. A union that
  * slips in fails here, naming its path, so the zod schema gets fixed rather than the CRD loosened.
  */
 export function toStructural(schema: JsonSchema, path = ''): JsonSchema {
@@ -29,7 +30,12 @@ export function toStructural(schema: JsonSchema, path = ''): JsonSchema {
         continue;
       case 'additionalProperties':
         if (value === false || preserve) continue;
-        if (typeof value === 'object' && value !== null && Object.keys(value).length === 0) continue;
+        // A loose zod object (unknown keys allowed, as z.looseObject): the apiserver keeps unknown
+        // fields beside the declared ones instead of pruning them (or refusing them in server-side apply).
+        if (typeof value === 'object' && value !== null && Object.keys(value).length === 0) {
+          if (schema.properties !== undefined) out['x-kubernetes-preserve-unknown-fields'] = true;
+          continue;
+        }
         out[key] = toStructural(value as JsonSchema, `${path}[*]`);
         continue;
       case 'properties': {

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { KindDefinition, KubeObject } from './kind-definition.ts';
 import { statusBase } from './conditions.ts';
+import { acceptMarathonJson } from './marathon-json.ts';
 
 /*
  * The Marathon app definition (Marathon 1.8+ RAML types, field names and meanings kept).
  * No `.default()` here: Marathon's defaults are applied by applyMarathonDefaults (src/marathon)
  * in the defaulting webhook, so `kubectl get -o yaml` shows what the user wrote plus defaults once.
  * The schema stays structural (a CRD can say it); Marathon's "string or object" fields are
- * preserve-unknown-fields nodes whose real shape validateMarathonApp checks.
+ * preserve-unknown-fields nodes whose real shape translateService checks. Nulls and unknown
+ * fields are accepted as Marathon accepted them (see marathon-json.ts).
  */
 
 /** A Marathon value that is one of several JSON types; the CRD cannot say a union, the validator does. */
@@ -165,13 +167,16 @@ export type MarathonResourceLimit = number | 'unlimited';
 /** Marathon's unreachableStrategy: "disabled" or the timeouts. */
 export type MarathonUnreachableStrategy = 'disabled' | { inactiveAfterSeconds?: number; expungeAfterSeconds?: number };
 
-/** The Marathon app definition, with Marathon's field names. */
-export const dcosServiceSpecSchema = z
+/** The Marathon app definition, with Marathon's field names, as the translation reads it. */
+const marathonAppSchema = z
   .object({
     id: z.string().optional().describe('The Marathon app id, e.g. /prod/db/postgres (relative ids resolve from /). Defaults to the object name.'),
     cmd: z.string().min(1).optional().describe('The command, run with `sh -c`. Mutually exclusive with args.'),
     args: z.array(z.string()).optional().describe('The command and its arguments, run without a shell (after the image entrypoint). Mutually exclusive with cmd.'),
-    user: z.string().optional().describe('The user to run the task as; must be numeric (a uid) or root here.'),
+    user: z
+      .string()
+      .optional()
+      .describe('The user to run the task as: a uid, root (0) or nobody (65534); any other name is ignored with a warning (the image\'s own user runs the task).'),
     env: z
       .record(z.string(), anyShape<MarathonEnvValue>('A string, or {"secret": NAME} naming an entry of `secrets`.'))
       .optional()
@@ -265,7 +270,11 @@ export const dcosServiceSpecSchema = z
       .describe('Set by Marathon: version timestamps.'),
   })
   .describe('A Marathon app definition (see the Marathon REST API /v2/apps).');
-export type DcosServiceSpec = z.infer<typeof dcosServiceSpecSchema>;
+/** The app the translation reads: nulls dropped (withoutNulls), unknown fields left aside. */
+export type DcosServiceSpec = z.infer<typeof marathonAppSchema>;
+
+/** The spec as users write it (CRD, admission): Marathon's own JSON, nulls and unknown fields included. */
+export const dcosServiceSpecSchema: z.ZodType<DcosServiceSpec> = acceptMarathonJson(marathonAppSchema);
 
 export const taskFailureSchema = z
   .object({

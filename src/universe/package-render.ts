@@ -1,7 +1,10 @@
 import { objectNameForAppId, resolveAppId } from '../marathon/app-id.ts';
+import { isDns1123Subdomain } from '../marathon/kube-names.ts';
+import { MANAGED_BY, MANAGED_BY_LABEL, PACKAGE_LABEL } from '../marathon/operator-labels.ts';
 import { API_VERSION } from '../resources/api-group.ts';
 import type { DcosPackage } from '../resources/dcos-package.ts';
 import { dcosServiceSpecSchema, type DcosService, type DcosServiceSpec } from '../resources/dcos-service.ts';
+import { withoutNulls } from '../resources/marathon-json.ts';
 import { formatJsonPath } from './json-location.ts';
 import { mergeOptions, resolveOptions } from './package-options.ts';
 import { resolvePackage, type NamedRepository, type ResolvedPackage } from './package-resolve.ts';
@@ -9,9 +12,7 @@ import { renderTemplate } from './package-template.ts';
 import { describePackage, type UniversePackage } from './universe-package.ts';
 import { fail, isJsonObject, ok, type JsonObject, type JsonValue, type Result } from './universe-result.ts';
 
-export const PACKAGE_LABEL = 'dcos.dev/package';
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY = 'dcos-operator';
+export { PACKAGE_LABEL, MANAGED_BY_LABEL, MANAGED_BY } from '../marathon/operator-labels.ts';
 
 export interface RenderPackageInput {
   pkg: UniversePackage;
@@ -35,22 +36,8 @@ export interface RenderedPackage {
   postInstallNotes?: string;
 }
 
-const objectNamePattern = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
 function base64Json(value: JsonValue): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
-}
-
-/**
- * Marathon read a null field as "not set", and the apiserver prunes nulls of non-nullable CRD
- * fields anyway; dropping them here lets templates like `"args": null` pass the spec schema.
- */
-function withoutNulls(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (!isJsonObject(value)) return value;
-  const out: JsonObject = {};
-  for (const [key, item] of Object.entries(value)) if (item !== null) out[key] = withoutNulls(item);
-  return out;
 }
 
 /** Groups nest; every app in them becomes a service with its id made absolute, as Marathon did. */
@@ -61,7 +48,8 @@ function flattenApps(node: JsonObject, parentGroup: string, out: JsonObject[]): 
   const id = resolveAppId(rawId, `${parentGroup.replace(/\/$/, '')}/_`);
   const isGroup = Array.isArray(node.apps) || Array.isArray(node.groups);
   if (!isGroup) {
-    const app: JsonObject = { ...(withoutNulls(node) as JsonObject), id };
+    // Marathon read a null field as "not set" (see marathon-json.ts).
+    const app: JsonObject = { ...withoutNulls(node), id };
     if (Array.isArray(app.dependencies)) {
       app.dependencies = app.dependencies.map((d) => (typeof d === 'string' ? resolveAppId(d, id) : d));
     }
@@ -120,7 +108,7 @@ export function renderPackage(input: RenderPackageInput): Result<RenderedPackage
   for (const app of apps) {
     const appId = app.id as string;
     const name = objectNameForAppId(appId);
-    if (name.length > 253 || !objectNamePattern.test(name)) {
+    if (!isDns1123Subdomain(name)) {
       return fail('InvalidAppId', `app id ${JSON.stringify(appId)} gives the object name ${JSON.stringify(name)}, which Kubernetes does not accept (lowercase letters, digits, '-' and '.')`);
     }
     if (names.has(name)) return fail('InvalidAppId', `two apps of ${what} map to the same object name ${name}`);

@@ -9,6 +9,8 @@ import { fetchRepositoryIndex } from './repository-source.ts';
 import { parseJson } from './json-location.ts';
 import { readUniverseTree } from './universe-tree.ts';
 import { isJsonObject } from './universe-result.ts';
+import { translateService } from '../marathon/translate-service.ts';
+import { defaultOperatorConfig } from '../operator/operator-config.ts';
 
 const defaultRepository = fileURLToPath(new URL('../../packages/', import.meta.url));
 
@@ -69,3 +71,12 @@ if (flags.notes) {
   if (rendered.value.postInstallNotes) process.stderr.write(`post-install notes: ${rendered.value.postInstallNotes}\n`);
 }
 process.stdout.write(rendered.value.services.map((s) => dump(s, { noRefs: true, lineWidth: -1 })).join('---\n'));
+// The judgement admission and the controller make of each service (with the operator's default image).
+let refused = false;
+for (const service of rendered.value.services) {
+  const judged = translateService(service, { defaultImage: defaultOperatorConfig().defaultImage });
+  for (const w of judged.warnings) process.stderr.write(`render: ${service.metadata.name}: Warning: ${w.path}: ${w.message}\n`);
+  for (const e of judged.errors) process.stderr.write(`render: ${service.metadata.name}: refused: ${e.path}: ${e.message}\n`);
+  refused ||= !judged.ok;
+}
+if (refused) process.exit(1);

@@ -39,6 +39,8 @@ export interface AdmissionResponse {
 const MAX_LISTED = 20;
 const MAX_PATH = 256;
 const MAX_MESSAGE = 512;
+/** A path and a sentence; the apiserver truncates a warning at 256 characters and keeps about 4 KiB in all. */
+const MAX_WARNING = 200;
 
 /** Messages quote the offending value; a 100 KB value must not come back 40 times over. */
 function clip(text: string, max: number): string {
@@ -74,7 +76,12 @@ export function allow(uid: string, extra: { patch?: unknown[]; warnings?: string
     response.patchType = 'JSONPatch';
     response.patch = Buffer.from(JSON.stringify(extra.patch)).toString('base64');
   }
-  if (extra.warnings && extra.warnings.length > 0) response.warnings = extra.warnings.slice(0, MAX_LISTED);
+  if (extra.warnings && extra.warnings.length > 0) {
+    // The apiserver truncates longer warnings itself (with an ellipsis); say how many were left out.
+    const shown = extra.warnings.slice(0, MAX_LISTED).map((w) => clip(w, MAX_WARNING));
+    if (extra.warnings.length > MAX_LISTED) shown.push(`... and ${extra.warnings.length - MAX_LISTED} more warnings`);
+    response.warnings = shown;
+  }
   return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
 }
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { kinds } from '../resources/index.ts';
-import { validateMarathonApp } from '../marathon/index.ts';
-import type { DcosServiceSpec } from '../resources/dcos-service.ts';
+import { translateService } from '../marathon/index.ts';
+import type { DcosService, DcosServiceSpec } from '../resources/dcos-service.ts';
 import { zodProblems, type FieldProblem } from './admission-review.ts';
 
 interface ObjectLike {
@@ -9,16 +9,28 @@ interface ObjectLike {
   spec?: unknown;
 }
 
+/** What admission says of an object: problems refuse it, warnings admit it with `Warning: ...` lines. */
+export interface Verdict {
+  problems: FieldProblem[];
+  warnings: FieldProblem[];
+}
+
 /** Rules a schema cannot say, per kind, run only once the spec has the schema's shape. */
 export type ExtraRules = (spec: unknown, obj: ObjectLike) => FieldProblem[] | Promise<FieldProblem[]>;
+/** A rule that also warns. */
+export type VerdictRule = (spec: unknown, obj: ObjectLike) => Verdict | Promise<Verdict>;
 
 /**
- * Admission judges an app as the controller will run it: with the operator's default image, an app
- * that names none (a plain Marathon `cmd` app) runs, so it is admitted.
+ * Admission judges an app by the very translation the controller runs (one pass: objects, warnings,
+ * errors), with the operator's default image: an app that names none (a plain Marathon `cmd` app)
+ * runs, so it is admitted.
  */
-const marathonRules = (defaultImage: string | undefined): ExtraRules => (spec, obj) => {
-  const name = obj.metadata?.name;
-  return validateMarathonApp(spec as DcosServiceSpec, { name: typeof name === 'string' ? name : undefined, defaultImage });
+const marathonRules = (defaultImage: string | undefined): VerdictRule => (spec, obj) => {
+  const name = typeof obj.metadata?.name === 'string' && obj.metadata.name !== '' ? obj.metadata.name : 'app';
+  const namespace = typeof obj.metadata?.namespace === 'string' ? obj.metadata.namespace : undefined;
+  const svc: DcosService = { apiVersion: 'dcos.dev/v1alpha1', kind: 'DcosService', metadata: { name, ...(namespace ? { namespace } : {}) }, spec: spec as DcosServiceSpec };
+  const result = translateService(svc, { defaultImage });
+  return { problems: result.errors, warnings: result.warnings };
 };
 
 /** No DC/OS definition comes near this; far deeper ones would exhaust the stack of recursive rules. */
@@ -44,26 +56,40 @@ export function tooDeepAt(value: unknown, prefix: string, limit = MAX_SPEC_DEPTH
 export class KindValidator {
   readonly kind: string;
   private readonly schema: z.ZodType;
-  private readonly rules: ExtraRules[];
+  private readonly rules: Array<ExtraRules | VerdictRule>;
 
-  constructor(kind: string, schema: z.ZodType, rules: ExtraRules[] = []) {
+  constructor(kind: string, schema: z.ZodType, rules: Array<ExtraRules | VerdictRule> = []) {
     this.kind = kind;
     this.schema = schema;
     this.rules = rules;
   }
 
+  /** The problems that refuse the object (none: admitted). */
   async validate(obj: unknown): Promise<FieldProblem[]> {
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return [{ path: '<root>', message: 'expected an object' }];
+    return (await this.judge(obj)).problems;
+  }
+
+  /** Problems and warnings: what the validating webhook answers. */
+  async judge(obj: unknown): Promise<Verdict> {
+    const refuse = (problems: FieldProblem[]): Verdict => ({ problems, warnings: [] });
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return refuse([{ path: '<root>', message: 'expected an object' }]);
     const o = obj as ObjectLike;
-    if (o.spec === undefined) return [{ path: 'spec', message: 'expected an object, got nothing' }];
+    if (o.spec === undefined) return refuse([{ path: 'spec', message: 'expected an object, got nothing' }]);
     const parsed = this.schema.safeParse(o.spec);
-    if (!parsed.success) return zodProblems('spec', parsed.error);
+    if (!parsed.success) return refuse(zodProblems('spec', parsed.error));
     // Schemaless fields (env values, checks) may hold anything; keep the recursive rules off absurd depths.
     const deep = tooDeepAt(o.spec, 'spec');
-    if (deep !== undefined) return [{ path: deep.slice(0, 256), message: `expected at most ${MAX_SPEC_DEPTH} levels of nesting in spec` }];
-    const problems: FieldProblem[] = [];
-    for (const rule of this.rules) problems.push(...(await rule(parsed.data, o)));
-    return problems;
+    if (deep !== undefined) return refuse([{ path: deep.slice(0, 256), message: `expected at most ${MAX_SPEC_DEPTH} levels of nesting in spec` }]);
+    const verdict: Verdict = { problems: [], warnings: [] };
+    for (const rule of this.rules) {
+      const out = await rule(parsed.data, o);
+      if (Array.isArray(out)) verdict.problems.push(...out);
+      else {
+        verdict.problems.push(...out.problems);
+        verdict.warnings.push(...out.warnings);
+      }
+    }
+    return verdict;
   }
 }
 
@@ -72,6 +98,6 @@ export class KindValidator {
  * is known. `defaultImage` is the operator's (--default-image): without it an image-less app is refused.
  */
 export function kindValidators(extra: Partial<Record<string, ExtraRules[]>> = {}, opts: { defaultImage?: string } = {}): Map<string, KindValidator> {
-  const builtIn: Record<string, ExtraRules[]> = { DcosService: [marathonRules(opts.defaultImage)] };
+  const builtIn: Record<string, VerdictRule[]> = { DcosService: [marathonRules(opts.defaultImage)] };
   return new Map(kinds.map((k) => [k.kind, new KindValidator(k.kind, k.spec, [...(builtIn[k.kind] ?? []), ...(extra[k.kind] ?? [])])]));
 }

@@ -46,13 +46,14 @@ export function createWebhookApp(opts: WebhookAppOptions): Express {
     const validator = opts.validators.get(request.kind.kind);
     if (!validator || request.operation === 'DELETE' || request.operation === 'CONNECT') return send(res, 'validate', started, allow(request.uid));
     try {
-      const problems = await validator.validate(request.object);
+      const { problems, warnings } = await validator.judge(request.object);
       const name = request.name || (request.object as { metadata?: { name?: string } } | undefined)?.metadata?.name;
       if (problems.length > 0) {
         opts.log.info({ kind: request.kind.kind, name, namespace: request.namespace, problems: problems.length }, 'denied');
         return send(res, 'validate', started, deny(request.uid, request.kind.kind, name, problems));
       }
-      send(res, 'validate', started, allow(request.uid));
+      // `kubectl apply` prints each as `Warning: spec.x: ...`.
+      send(res, 'validate', started, allow(request.uid, { warnings: warnings.map((w) => `${w.path}: ${w.message}`) }));
     } catch (err) {
       // A bug in a rule must not let a bad object through, nor hide why it was refused.
       opts.log.error({ err, kind: request.kind.kind }, 'validation failed');

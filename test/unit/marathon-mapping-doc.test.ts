@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { MARATHON_FIELDS } from '../../src/marathon/marathon-field-mapping.ts';
 import { dcosServiceSpecSchema, dcosServiceStatusSchema } from '../../src/resources/dcos-service.ts';
+import { jsonSchemaOf, toStructural } from '../../src/resources/crd.ts';
 
 const doc = readFileSync(new URL('../../docs/marathon-mapping.md', import.meta.url), 'utf8');
 
@@ -24,7 +24,7 @@ function nodes(schema: unknown, path = '', out: Array<[string, Node]> = []): Arr
 }
 
 describe('the DcosService schema, as the CRD generator sees it', () => {
-  const all = [...nodes(z.toJSONSchema(dcosServiceSpecSchema, { io: 'input' }), 'spec'), ...nodes(z.toJSONSchema(dcosServiceStatusSchema, { io: 'input' }), 'status')];
+  const all = [...nodes(toStructural(jsonSchemaOf(dcosServiceSpecSchema)), 'spec'), ...nodes(toStructural(jsonSchemaOf(dcosServiceStatusSchema)), 'status')];
 
   test('every property is described (kubectl explain)', () => {
     const missing = all.filter(([path, n]) => !path.endsWith('*') && !path.endsWith('[]') && typeof n.description !== 'string').map(([p]) => p);

@@ -155,15 +155,15 @@ describe('translateService: volumes', () => {
   });
 });
 
-describe('translateService: notices for ignored fields', () => {
+describe('translateService: warnings for ignored fields', () => {
   test('fields set away from Marathon defaults are reported, defaults are quiet', () => {
     const r = ok({ ...image(), backoffSeconds: 1, maxLaunchDelaySeconds: 3600, acceptedResourceRoles: ['slave_public'], killSelection: 'OLDEST_FIRST' });
-    expect(r.notices.map((n) => n.path).sort()).toEqual(['spec.acceptedResourceRoles', 'spec.killSelection', 'spec.maxLaunchDelaySeconds']);
+    expect(r.warnings.map((n) => n.path).sort()).toEqual(['spec.acceptedResourceRoles', 'spec.killSelection', 'spec.maxLaunchDelaySeconds']);
   });
 
   test('a user name no image agrees on runs as the image\'s own user, and says so', () => {
     const r = ok({ ...image(), user: 'kafka' });
     expect(r.workload.spec.template.spec.containers[0]!.securityContext?.runAsUser).toBeUndefined();
-    expect(r.notices).toContainEqual({ path: 'spec.user', message: expect.stringMatching(/ignored: "kafka" is a name/) });
+    expect(r.warnings).toContainEqual({ path: 'spec.user', message: expect.stringMatching(/ignored: "kafka" is a name/) });
   });
 });

@@ -1,10 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import { validateMarathonApp, appIdErrors } from '../../src/marathon/marathon-validation.ts';
+import { appIdErrors } from '../../src/marathon/marathon-validation.ts';
+import { translateService, type TranslateOptions } from '../../src/marathon/translate-service.ts';
 import type { DcosServiceSpec } from '../../src/resources/dcos-service.ts';
+import { service } from './marathon-builders.ts';
 
 const img = { container: { docker: { image: 'x' } } };
 
-describe('validateMarathonApp', () => {
+/** The errors of the one judgement the webhook, the controller and `npm run render` share. */
+const validateMarathonApp = (spec: DcosServiceSpec, opts: TranslateOptions = {}) => translateService(service(spec), opts).errors;
+
+describe('the errors of translateService', () => {
   test('a plain app is valid', () => {
     expect(validateMarathonApp({ id: '/prod/web', cmd: 'serve', ...img })).toEqual([]);
   });
@@ -17,7 +22,6 @@ describe('validateMarathonApp', () => {
     ['a dependency on itself', { id: '/a/b', dependencies: ['b'], ...img }, 'spec.dependencies[0]', /the app itself/],
     ['an env value that is a number', { env: { A: 1 as unknown as string }, ...img }, 'spec.env.A', /string or \{"secret": NAME\}, got number 1/],
     ['an undeclared secret', { env: { A: { secret: 's' } }, ...img }, 'spec.env.A.secret', /none declared/],
-    ['ipAddress', { ipAddress: { networkName: 'x' }, ...img }, 'spec.ipAddress', /networks/],
     ['a secret source with an empty segment', { env: { A: { secret: 's' } }, secrets: { s: { source: 'a//c' } }, ...img }, 'spec.secrets.s.source', /empty segments/],
     ['a docker flag Docker would refuse', { container: { docker: { image: 'x', parameters: [{ key: 'shm-size', value: 'lots' }] } } }, 'spec.container.docker.parameters[0].value', /64m/],
     ['a DVDI external volume with 2 instances (Marathon\'s rule)', { instances: 2, container: { docker: { image: 'x' }, volumes: [{ containerPath: '/d', external: { name: 'v', provider: 'dvdi' } }] } }, 'spec.instances', /DVDI/],

@@ -98,8 +98,8 @@ describe('apps with persistent volumes run as StatefulSets, one claim per instan
   });
 
   test('a StatefulSet replaces one pod at a time: a warning says so when Marathon replaced several', () => {
-    expect(ok(mysql(3)).notices).toContainEqual({ path: 'spec.upgradeStrategy.minimumHealthCapacity', message: expect.stringMatching(/one instance at a time.*up to 3 at once/) });
-    expect(ok({ ...mysql(3), upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 0 } }).notices.map((n) => n.path)).not.toContain('spec.upgradeStrategy.minimumHealthCapacity');
+    expect(ok(mysql(3)).warnings).toContainEqual({ path: 'spec.upgradeStrategy.minimumHealthCapacity', message: expect.stringMatching(/one instance at a time.*up to 3 at once/) });
+    expect(ok({ ...mysql(3), upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 0 } }).warnings.map((n) => n.path)).not.toContain('spec.upgradeStrategy.minimumHealthCapacity');
   });
 
   test('Marathon\'s own rule stays: a persistent app with maximumOverCapacity above 0 is refused', () => {
@@ -124,7 +124,7 @@ describe('external volumes', () => {
     ]);
     expect(r.persistentVolumeClaims?.[0]?.metadata.ownerReferences).toBeUndefined();
     expect(r.workload.spec.template.spec.volumes).toContainEqual({ name: 'vol-0', persistentVolumeClaim: { claimName: 'zeppelin-data' } });
-    expect(r.notices).toContainEqual({ path: 'spec.container.volumes[0].external', message: expect.stringMatching(/PersistentVolumeClaim "zeppelin-data".*dvdi provider.*not applied/) });
+    expect(r.warnings).toContainEqual({ path: 'spec.container.volumes[0].external', message: expect.stringMatching(/PersistentVolumeClaim "zeppelin-data".*dvdi provider.*not applied/) });
   });
 
   test('a CSI volume\'s access mode maps onto the claim\'s', () => {
