@@ -114,8 +114,8 @@ function validService(): Record<string, unknown> {
 }
 
 const uidArb = fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 40, unit: 'binary' }));
-// No null among them: in Marathon's JSON (and so in a DcosService) null means "not set".
-const notString = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }));
+// No null among them (nor NaN or Infinity, which JSON sends as null): in Marathon's JSON null means "not set".
+const notString = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }));
 const notNumber = fc.oneof(fc.string(), fc.boolean(), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }));
 const notObject = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }));
 const notArray = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }));
