@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { appMesosDependency, mesosDependencies, mesosDependencyMessage, neededApis } from '../../src/universe/mesos-dependencies.ts';
+import { mesosDependencyStatus } from '../../src/universe/mesos-dependency-status.ts';
 import { defaultsFromConfig } from '../../src/universe/package-options.ts';
-import { renderPackage } from '../../src/universe/package-render.ts';
+import { renderDcosPackage, renderPackage } from '../../src/universe/package-render.ts';
 import type { JsonObject } from '../../src/universe/universe-result.ts';
 import { readUniverseTree } from '../../src/universe/universe-tree.ts';
 import { corpusPath, describeCorpus } from '../support/corpora.ts';
 import { optionsAUserMustGive } from '../support/universe-required-options.ts';
+import { testIndex, testPackage } from './universe-test-packages.ts';
 
 describe('appMesosDependency: which DC/OS API an app needs that Kubernetes has not', () => {
   it.each<[string, JsonObject, string | undefined, string | undefined]>([
@@ -74,5 +76,30 @@ describeCorpus('universe', 'Mesos frameworks among the visible Universe packages
       if (deps.length > 0) found[pkg.name] = [...new Set(deps.map((d) => d.api))].join(',');
     }
     expect(found).toEqual(expected);
+  });
+});
+
+describe('mesosDependencyStatus: what the DcosPackage status says', () => {
+  const install = (template: string) => {
+    const pkg = testPackage({ name: 'kafka', template });
+    const rendered = renderDcosPackage(
+      { apiVersion: 'dcos.dev/v1alpha1', kind: 'DcosPackage', metadata: { name: 'kafka', namespace: 'data', generation: 3 }, spec: { packageName: 'kafka' } },
+      [{ name: 'universe', index: testIndex([pkg]) }],
+    );
+    if (!rendered.ok) throw new Error(rendered.error.message);
+    return mesosDependencyStatus(rendered.value, 3);
+  };
+
+  it('a scheduler: condition True with the reason, the message, and NEEDS for kubectl get', () => {
+    const status = install('{"id": "kafka", "cmd": "./scheduler", "labels": {"DCOS_COMMONS_API_VERSION": "v1"}}');
+    expect(status.needs).toBe('Mesos master');
+    expect(status.condition).toMatchObject({ type: 'MesosFrameworkUnsupported', status: 'True', reason: 'NeedsMesosMaster', observedGeneration: 3 });
+    expect(status.condition.message).toMatch(/^kafka needs Mesos master: \/kafka is a DC\/OS SDK \(dcos-commons\) scheduler .*There is no Mesos master on Kubernetes/);
+  });
+
+  it('a plain app: condition False, no NEEDS', () => {
+    const status = install('{"id": "kafka", "cmd": "sleep 1"}');
+    expect(status.needs).toBeUndefined();
+    expect(status.condition).toMatchObject({ type: 'MesosFrameworkUnsupported', status: 'False', reason: 'PlainApps' });
   });
 });
