@@ -5,6 +5,7 @@ import { API_VERSION } from '../resources/api-group.ts';
 import type { DcosPackage } from '../resources/dcos-package.ts';
 import type { DcosPackageRepository } from '../resources/dcos-package-repository.ts';
 import type { DcosService } from '../resources/dcos-service.ts';
+import { MESOS_CONDITION } from '../universe/mesos-dependency-status.ts';
 import { PACKAGE_LABEL, renderDcosPackage } from '../universe/package-render.ts';
 import type { UniverseError } from '../universe/universe-result.ts';
 import { failedStatus, installedStatus, serviceStatuses, waitingForRepositoriesStatus } from './dcos-package-status.ts';
@@ -141,6 +142,8 @@ export async function reconcileDcosPackage(r: DcosPackageReconciler, key: string
   if (!wasInstalled) {
     const verb = pkg.status?.resolvedVersion ? 'Upgraded' : 'Installed';
     void r.events.emit(pkg, 'Normal', verb, status.conditions!.find((c) => c.type === 'Ready')!.message, 'Install');
+    const mesos = status.conditions!.find((c) => c.type === MESOS_CONDITION && c.status === 'True');
+    if (mesos) void r.events.emit(pkg, 'Warning', mesos.reason, mesos.message, 'Install');
   }
 }
 

@@ -2,6 +2,7 @@ import { mergeConditions } from '../marathon/service-conditions.ts';
 import type { DcosPackage, DcosPackageStatus, PackageServiceStatus } from '../resources/dcos-package.ts';
 import type { DcosService } from '../resources/dcos-service.ts';
 import type { RenderedDcosPackage } from '../universe/package-render.ts';
+import { mesosDependencyStatus } from '../universe/mesos-dependency-status.ts';
 import type { UniverseError } from '../universe/universe-result.ts';
 
 /** Each service the package names, with its app id and health as its DcosService reports them. */
@@ -23,6 +24,7 @@ export function installedStatus(pkg: DcosPackage, rendered: RenderedDcosPackage,
   const generation = pkg.metadata.generation;
   const { pkg: universe, repository } = rendered.resolved;
   const message = `${universe.name} ${universe.version} from repository ${repository.name}: ${servicesSentence(services)}`;
+  const mesos = mesosDependencyStatus(rendered, generation);
   const status: DcosPackageStatus = {
     observedGeneration: generation,
     resolvedVersion: universe.version,
@@ -33,10 +35,12 @@ export function installedStatus(pkg: DcosPackage, rendered: RenderedDcosPackage,
       [
         { type: 'Ready', status: 'True', observedGeneration: generation, reason: 'Installed', message },
         { type: 'Failed', status: 'False', observedGeneration: generation, reason: 'Installed', message },
+        mesos.condition,
       ],
       now,
     ),
   };
+  if (mesos.needs !== undefined) status.needs = mesos.needs;
   if (rendered.preInstallNotes !== undefined) status.preInstallNotes = rendered.preInstallNotes;
   if (rendered.postInstallNotes !== undefined) status.postInstallNotes = rendered.postInstallNotes;
   return status;

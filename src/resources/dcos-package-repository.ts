@@ -12,7 +12,12 @@ export const configMapIndexRefSchema = z
 
 export const dcosPackageRepositorySpecSchema = z
   .object({
-    url: z.string().optional().describe('An HTTP(S) URL of a Universe repository index (repo JSON, v3 to v5). Set exactly one of url, configMap and directory.'),
+    url: z
+      .string()
+      .optional()
+      .describe(
+        'An HTTP(S) URL of a Universe repository index (repo JSON, v3 to v5), or of a .tar.gz of a Universe checkout as a Git host publishes it (e.g. https://github.com/mesosphere/universe/archive/refs/heads/version-3.x.tar.gz, holding <top>/repo/packages/...). Set exactly one of url, configMap and directory.',
+      ),
     configMap: configMapIndexRefSchema.optional(),
     directory: z
       .string()

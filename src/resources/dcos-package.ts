@@ -36,6 +36,10 @@ export const dcosPackageStatusSchema = z
       .optional()
       .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] })
       .describe('The DcosServices this package created, with their health.'),
+    needs: z
+      .string()
+      .optional()
+      .describe('What the package\'s apps need that Kubernetes has not: `Mesos master` (a Mesos framework scheduler, e.g. the DC/OS SDK services), `Marathon API` (e.g. marathon-lb), or both. The MesosFrameworkUnsupported condition says what to do instead.'),
     preInstallNotes: z.string().optional().describe('The package\'s notes for before installing, as `dcos package install` printed them.'),
     postInstallNotes: z.string().optional().describe('The package\'s notes for after installing (where to find the service, first steps).'),
   })
@@ -57,6 +61,7 @@ export const dcosPackageKind: KindDefinition = {
     { name: 'Package', type: 'string', jsonPath: '.spec.packageName' },
     { name: 'Version', type: 'string', jsonPath: '.status.resolvedVersion' },
     { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: 'Needs', type: 'string', jsonPath: '.status.needs' },
     { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
   ],
 };

@@ -1,4 +1,5 @@
 import { Validator, type OutputUnit, type Schema } from '@cfworker/json-schema';
+import { javaPatternToEcma } from './java-pattern.ts';
 import { formatJsonPath } from './json-location.ts';
 import { isJsonObject, type JsonObject, type JsonValue } from './universe-result.ts';
 
@@ -41,9 +42,11 @@ function prepare(node: JsonValue, at: Array<string | number>): JsonValue {
       }
     }
     if ((key === 'required' || key === 'enum') && !Array.isArray(value)) throw new UnusableSchema(`${where}: ${key} must be an array`);
-    if (key === 'pattern') compilePattern(value, where);
-    if (key === 'patternProperties' && isJsonObject(value)) for (const pattern of Object.keys(value)) compilePattern(pattern, where);
-    if (SCHEMA_MAPS.includes(key) && isJsonObject(value)) {
+    if (key === 'pattern') {
+      out[key] = compilePattern(value, where);
+    } else if (key === 'patternProperties' && isJsonObject(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([pattern, sub]) => [compilePattern(pattern, where), prepare(sub, [...at, key, pattern])]));
+    } else if (SCHEMA_MAPS.includes(key) && isJsonObject(value)) {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, prepare(sub, [...at, key, name])]));
     } else if (SCHEMA_LISTS.includes(key) && Array.isArray(value)) {
       out[key] = value.map((sub, i) => prepare(sub, [...at, key, i]));
@@ -56,12 +59,12 @@ function prepare(node: JsonValue, at: Array<string | number>): JsonValue {
   return out;
 }
 
-function compilePattern(pattern: unknown, where: string): void {
-  try {
-    new RegExp(String(pattern), 'u');
-  } catch {
-    throw new UnusableSchema(`${where}: pattern ${JSON.stringify(pattern)} is not a regular expression`);
-  }
+/** A pattern as the validator compiles it (`u` mode): Java forms translated (see java-pattern.ts). */
+function compilePattern(pattern: unknown, where: string): string {
+  if (typeof pattern !== 'string') throw new UnusableSchema(`${where}: pattern ${JSON.stringify(pattern)} is not a string`);
+  const ecma = javaPatternToEcma(pattern);
+  if (ecma instanceof Error) throw new UnusableSchema(`${where}: pattern ${JSON.stringify(pattern)} is not a regular expression: ${ecma.message}`);
+  return ecma.source;
 }
 
 /** A JSON pointer (as the validator writes locations: `#/a/b~1c`, URI-encoded) as its segments. */
@@ -93,7 +96,7 @@ const COUNT_LIMITS: Record<string, { than: 'fewer' | 'more'; of: string } | unde
 };
 
 /** The problems one validator error stands for, worded as the webhook and status show them. */
-function problemsOf(error: OutputUnit, schema: JsonObject, options: JsonObject): Array<{ segments: string[]; message: string }> {
+function problemsOf(error: OutputUnit, schema: JsonObject, config: JsonObject, options: JsonObject): Array<{ segments: string[]; message: string }> {
   if (WRAPPERS.has(error.keyword)) return [];
   const segments = pointerSegments(error.instanceLocation);
   const instance = at(options, segments);
@@ -126,7 +129,8 @@ function problemsOf(error: OutputUnit, schema: JsonObject, options: JsonObject):
     case 'multipleOf':
       return one(`must be multiple of ${String(value)}`);
     case 'pattern':
-      return one(`must match pattern "${String(value)}"`);
+      // As the package wrote it, not as translated for JavaScript.
+      return one(`must match pattern "${String(at(config, keywordPath) ?? value)}"`);
     case 'uniqueItems':
       return one('must NOT have duplicate items');
     case 'anyOf':
@@ -160,7 +164,7 @@ export function optionsValidator(config: JsonObject): OptionsValidator | Error {
     if (result.valid) return [];
     const problems = new Map<string, OptionProblem>();
     for (const error of result.errors) {
-      for (const { segments, message } of problemsOf(error, schema, options)) {
+      for (const { segments, message } of problemsOf(error, schema, config, options)) {
         const problem = { path: pathOf(segments), message };
         problems.set(`${problem.path}: ${message}`, problem);
       }

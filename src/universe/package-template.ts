@@ -4,7 +4,8 @@ import { locateJsonError } from './json-location.ts';
 import { fail, isJsonObject, ok, type JsonObject, type JsonValue, type Result } from './universe-result.ts';
 
 /**
- * How a value lands in the template text. Strings are JSON-escaped so no option can close the
+ * How a value lands in the template text, as Cosmos did it (its PackageDefinitionRenderer turned
+ * HTML escaping off and JSON-escaped every string before mustache saw it). Strings are JSON-escaped so no option can close the
  * JSON string it sits in; `{{{x}}}` gets the same treatment because upstream templates put it
  * inside JSON strings for values holding quotes (placement constraints), as Cosmos escaped them.
  * Arrays and objects (`"constraints": {{service.constraints}}`) become a quoted marker that is
@@ -17,6 +18,7 @@ class TemplateValues {
 
   text(value: unknown): string {
     if (typeof value === 'string') return JSON.stringify(value).slice(1, -1);
+    if (typeof value === 'number') return javaNumberText(value);
     if (Array.isArray(value) || isJsonObject(value)) {
       this.embedded.push(value);
       return `"${this.marker(this.embedded.length - 1)}"`;
@@ -44,8 +46,25 @@ class TemplateValues {
   }
 }
 
+/**
+ * A number as Cosmos wrote it: its renderer handed mustache.java an Int when the JSON number was
+ * a whole number in int range, a Double otherwise, and Java prints a Double as `Double.toString`
+ * does: `1.5`, but `3.0E9` and `1.0E-4` (scientific outside 10^-3 .. 10^7). Same value as JSON;
+ * it matters where a template puts a number inside a string (`"--max={{x}}"`).
+ */
+export function javaNumberText(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n) && n >= -2147483648 && n <= 2147483647) return String(n);
+  const abs = Math.abs(n);
+  if (abs >= 1e-3 && abs < 1e7) return Number.isInteger(n) ? `${n}.0` : String(n);
+  // Shortest round-trip digits (as JavaScript's own), laid out as Java's computerized notation.
+  const [mantissa, exponent] = n.toExponential().split('e') as [string, string];
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
+}
+
 interface LookupContext {
   lookup(name: string): unknown;
+  push(view: unknown): LookupContext;
 }
 
 let current: TemplateValues | undefined;
@@ -58,6 +77,25 @@ writer.escapedValue = (token: string[], context: LookupContext) => {
 writer.unescapedValue = (token: string[], context: LookupContext) => {
   const value = context.lookup(token[1]!);
   return value == null ? '' : current!.text(value);
+};
+// mustache.java (Cosmos) took a number, 0 included, as a true section value; mustache.js takes 0
+// as false. Sections follow Cosmos: `{{#x}}` renders and `{{^x}}` does not when x is 0.
+type SectionRenderer = (token: unknown[], context: LookupContext, ...rest: unknown[]) => string | undefined;
+interface SectionWriter {
+  renderSection: SectionRenderer;
+  renderInverted: SectionRenderer;
+  renderTokens: (tokens: unknown, context: LookupContext, ...rest: unknown[]) => string;
+}
+const sections = writer as unknown as SectionWriter;
+const renderSection = sections.renderSection;
+const renderInverted = sections.renderInverted;
+sections.renderSection = function (this: SectionWriter, token, context, ...rest) {
+  if (context.lookup(token[1] as string) === 0) return this.renderTokens(token[4], context.push(0), ...rest);
+  return renderSection.call(this, token, context, ...rest);
+};
+sections.renderInverted = function (this: SectionWriter, token, context, ...rest) {
+  if (context.lookup(token[1] as string) === 0) return undefined;
+  return renderInverted.call(this, token, context, ...rest);
 };
 
 function excerpt(line: string, column: number): string {

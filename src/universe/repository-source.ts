@@ -1,7 +1,9 @@
 import type { DcosPackageRepositorySpec } from '../resources/dcos-package-repository.ts';
 import { parseRepositoryIndex, type RepositoryIndex } from './universe-index.ts';
+import { boundedCollector, decodeUtf8, defaultRepositoryLimits, fetchStreaming, mib, type BodyConsumer, type RepositoryLimits } from './repository-fetch.ts';
+import { universeArchiveReader } from './universe-archive.ts';
 import { readUniverseTree } from './universe-tree.ts';
-import { fail, type Result } from './universe-result.ts';
+import { fail, ok, type Result } from './universe-result.ts';
 
 export interface ConfigMapRef {
   namespace: string;
@@ -11,38 +13,56 @@ export interface ConfigMapRef {
 
 export interface RepositoryReaders {
   fetch?: typeof globalThis.fetch;
+  /** The whole read of a URL; overrides limits.timeoutMs. */
   timeoutMs?: number;
+  limits?: Partial<RepositoryLimits>;
   /** Returns the ConfigMap's data, or undefined when it does not exist; the caller owns the Kubernetes client. */
   readConfigMap?: (ref: ConfigMapRef) => Promise<Record<string, string> | undefined>;
 }
 
-// The media types Cosmos asked a Universe server for, newest first.
+// The media types Cosmos asked a Universe server for, newest first; archives for a Git host.
 const indexMediaTypes = ['v5', 'v4', 'v3']
   .map((v) => `application/vnd.dcos.universe.repo+json;charset=utf-8;version=${v}`)
-  .concat('application/json;q=0.5')
+  .concat('application/json;q=0.5', 'application/gzip;q=0.4', 'application/x-gzip;q=0.4', '*/*;q=0.1')
   .join(',');
 
-/** GETs a repository index; every failure (network, HTTP status, bad JSON) comes back as a value. */
+const isGzip = (b: Uint8Array) => b[0] === 0x1f && b[1] === 0x8b;
+const isTar = (b: Uint8Array) => b.length > 262 && Buffer.from(b.subarray(257, 262)).toString('latin1') === 'ustar';
+
+type Consumer = BodyConsumer & { finish(): Result<RepositoryIndex> | Promise<Result<RepositoryIndex>> };
+
+/**
+ * GETs a repository by URL: a repository index (JSON), or a `.tar.gz` of a Universe checkout
+ * (told apart by the body's first bytes, so `dcos package repo add NAME <archive URL>` just works).
+ * Every failure (network, HTTP status, limits, bad JSON, a hostile archive) comes back as a value.
+ */
 export async function fetchRepositoryIndex(url: string, readers: RepositoryReaders = {}): Promise<Result<RepositoryIndex>> {
-  const doFetch = readers.fetch ?? globalThis.fetch;
-  let response: Response;
-  try {
-    response = await doFetch(url, {
-      headers: { accept: indexMediaTypes },
-      signal: AbortSignal.timeout(readers.timeoutMs ?? 30_000),
+  const limits: RepositoryLimits = { ...defaultRepositoryLimits, ...readers.limits, ...(readers.timeoutMs !== undefined && { timeoutMs: readers.timeoutMs }) };
+  const choose = (first: Uint8Array, contentLength: number | undefined): Result<Consumer> => {
+    if (first[0] === 0x50 && first[1] === 0x4b) {
+      return fail('InvalidIndex', `GET ${url}: this is a zip (the old Universe zip format); point the repository at a JSON index (repo-up-to-1.x.json style) or a .tar.gz of a Universe checkout instead`);
+    }
+    if (isGzip(first) || isTar(first)) {
+      if (contentLength !== undefined && contentLength > limits.maxArchiveBytes) return fail('InvalidArchive', `GET ${url}: the archive is ${mib(contentLength)}, over the limit of ${mib(limits.maxArchiveBytes)}`);
+      return ok(universeArchiveReader(url, limits));
+    }
+    if (contentLength !== undefined && contentLength > limits.maxIndexBytes) {
+      return fail('InvalidIndex', `GET ${url}: the index is ${mib(contentLength)}, over the limit of ${mib(limits.maxIndexBytes)}: a repository index is a few MiB; is this the right URL?`);
+    }
+    const collector = boundedCollector(`GET ${url}: the index`, limits.maxIndexBytes);
+    return ok({
+      chunk: (bytes) => collector.chunk(bytes),
+      finish: () => {
+        const body = collector.finish();
+        if (!body.ok) return body;
+        const text = decodeUtf8(body.value, `GET ${url}: the index`);
+        return text.ok ? parseRepositoryIndex(text.value, url) : text;
+      },
     });
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
-    return fail('IndexUnreachable', `GET ${url}: ${cause ?? (error as Error).message}`);
-  }
-  if (!response.ok) {
-    return fail('IndexUnreachable', `GET ${url}: HTTP ${response.status}${response.statusText ? ' ' + response.statusText : ''}`);
-  }
-  const body = Buffer.from(await response.arrayBuffer());
-  if (body[0] === 0x50 && body[1] === 0x4b) {
-    return fail('InvalidIndex', `GET ${url}: this is a zip (the old Universe zip format); point the repository at a JSON index (repo-up-to-1.x.json style) instead`);
-  }
-  return parseRepositoryIndex(body.toString('utf8'), url);
+  };
+  const fetched = await fetchStreaming(url, { accept: indexMediaTypes }, limits, choose, readers.fetch);
+  // DCOS_PACKAGE_SOURCE names what the user gave, not where a redirect led.
+  return fetched.ok ? ok(fetched.value.value) : fetched;
 }
 
 export function configMapSource(ref: ConfigMapRef): string {

@@ -28,8 +28,7 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-async function readJsonObject(path: string): Promise<Result<JsonObject | undefined>> {
-  const text = await readOptional(path);
+function jsonObjectOf(text: string | undefined, path: string): Result<JsonObject | undefined> {
   if (text === undefined) return ok(undefined);
   const parsed = parseJson(text, path);
   if (!parsed.ok) return parsed;
@@ -37,25 +36,40 @@ async function readJsonObject(path: string): Promise<Result<JsonObject | undefin
   return ok(parsed.value);
 }
 
+/** The files of one package version directory, by name; absent files are undefined. */
+export type PackageFiles = (file: 'package.json' | 'config.json' | 'resource.json' | 'command.json' | 'marathon.json.mustache') => string | undefined;
+
 /**
- * Reads one package version directory (`<name>/<releaseVersion>/`) into the same definition an
- * index entry would hold, so everything after reading does not care where a package came from.
+ * One package version directory (`<name>/<releaseVersion>/`), wherever its files come from (a
+ * disk, an archive), as the same definition an index entry would hold, so everything after
+ * reading does not care where a package came from. `dir` names it in messages.
  */
-export async function readPackageDirectory(dir: string, releaseVersion: number): Promise<Result<UniversePackage>> {
+export function packageFromFiles(dir: string, releaseVersion: number, files: PackageFiles): Result<UniversePackage> {
   const packageJsonPath = join(dir, 'package.json');
-  const metadata = await readJsonObject(packageJsonPath);
+  const metadata = jsonObjectOf(files('package.json'), packageJsonPath);
   if (!metadata.ok) return metadata;
   if (!metadata.value) return fail('InvalidPackage', `${packageJsonPath}: missing`);
   const definition: JsonObject = { ...metadata.value, releaseVersion };
-  const template = await readOptional(join(dir, 'marathon.json.mustache'));
+  const template = files('marathon.json.mustache');
   if (template !== undefined) definition.marathon = { v2AppMustacheTemplate: Buffer.from(template, 'utf8').toString('base64') };
   for (const file of ['config', 'resource', 'command'] as const) {
-    const content = await readJsonObject(join(dir, `${file}.json`));
+    const content = jsonObjectOf(files(`${file}.json`), join(dir, `${file}.json`));
     if (!content.ok) return content;
     if (content.value) definition[file] = content.value;
   }
   return packageFromDefinition(definition, packageJsonPath);
 }
+
+/** Reads one package version directory from disk. */
+export async function readPackageDirectory(dir: string, releaseVersion: number): Promise<Result<UniversePackage>> {
+  const names = ['package.json', 'config.json', 'resource.json', 'command.json', 'marathon.json.mustache'] as const;
+  const texts = new Map<string, string | undefined>();
+  for (const name of names) texts.set(name, await readOptional(join(dir, name)));
+  return packageFromFiles(dir, releaseVersion, (name) => texts.get(name));
+}
+
+/** A release directory is named by its releaseVersion (0, 1, 2, ...). */
+export const RELEASE_DIRECTORY = /^(?:0|[1-9]\d*)$/;
 
 /**
  * Reads a Universe source tree: `<dir>/<Letter>/<name>/<releaseVersion>/`. `dir` may also be a
@@ -77,7 +91,7 @@ export async function readUniverseTree(dir: string): Promise<Result<RepositoryIn
       for (const name of await subdirectories(join(root, letter))) {
         for (const release of await subdirectories(join(root, letter, name))) {
           const versionDir = join(root, letter, name, release);
-          if (!/^(?:0|[1-9]\d*)$/.test(release)) {
+          if (!RELEASE_DIRECTORY.test(release)) {
             problems.push(`${versionDir}: a release directory must be named by its releaseVersion (0, 1, 2, ...)`);
             continue;
           }

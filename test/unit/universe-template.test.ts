@@ -63,3 +63,26 @@ describe('renderTemplate', () => {
     expect(!render('[1, 2]', {}).ok).toBe(true);
   });
 });
+
+describe('renderTemplate: values as Cosmos (mustache.java) wrote them', () => {
+  it.each([
+    [1, '1'],
+    [0.5, '0.5'],
+    [3000000000, '3.0E9'],
+    [0.0001, '1.0E-4'],
+    [12345678.5, '1.23456785E7'],
+  ])('the number %s inside a string is %s (an Int in int range, else Double.toString)', (value, text) => {
+    const result = renderTemplate('{"arg": "--x={{v}}"}', { v: value });
+    expect(result.ok && result.value.arg).toBe(`--x=${text}`);
+  });
+
+  it('takes 0 as a true section value, as mustache.java did (mustache.js takes it as false)', () => {
+    const result = renderTemplate('{"a": "{{#n}}set {{.}}{{/n}}{{^n}}unset{{/n}}"}', { n: 0 });
+    expect(result.ok && result.value.a).toBe('set 0');
+  });
+
+  it('does no HTML escaping in {{x}} nor {{{x}}}, and JSON-escapes both', () => {
+    const result = renderTemplate('{"a": "{{v}}", "b": "{{{v}}}"}', { v: '<a href="x">&amp;</a>\\' });
+    expect(result.ok && result.value).toEqual({ a: '<a href="x">&amp;</a>\\', b: '<a href="x">&amp;</a>\\' });
+  });
+});
