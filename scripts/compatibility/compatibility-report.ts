@@ -5,7 +5,8 @@
  * by adding one function that returns its Section to SECTIONS (compatibility.ts).
  */
 
-export type Outcome = 'converged' | 'converged with warnings' | 'refused';
+/** needs user options and no service: Universe packages that DC/OS did not install as they are either. */
+export type Outcome = 'converged' | 'converged with warnings' | 'refused' | 'needs user options' | 'no service (CLI only)';
 
 export interface Row {
   /** The corpus file. */
@@ -24,7 +25,7 @@ export interface Section {
   rows: Row[];
 }
 
-const OUTCOMES: Outcome[] = ['converged', 'converged with warnings', 'refused'];
+const OUTCOMES: Outcome[] = ['converged', 'converged with warnings', 'refused', 'needs user options', 'no service (CLI only)'];
 
 export function counts(rows: Row[]): Record<Outcome, number> {
   return Object.fromEntries(OUTCOMES.map((o) => [o, rows.filter((r) => r.outcome === o).length])) as Record<Outcome, number>;
@@ -39,7 +40,7 @@ export function sectionMarkdown(section: Section): string {
     '',
     section.intro,
     '',
-    `${section.rows.length} in all: **${c.converged} converged**, **${c['converged with warnings']} converged with warnings**, **${c.refused} refused**.`,
+    `${section.rows.length} in all: ${OUTCOMES.filter((o) => o === 'converged' || o === 'converged with warnings' || o === 'refused' || c[o] > 0).map((o) => `**${c[o]} ${o}**`).join(', ')}.`,
     '',
     '| source | app | outcome | warnings / why refused |',
     '|---|---|---|---|',

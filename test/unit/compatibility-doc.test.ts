@@ -11,8 +11,16 @@ describeCorpus('marathon-wild', 'docs/compatibility.md', () => {
 
   it('names the field of every refusal, or says the file is not JSON', async () => {
     const { sections } = await compatibilityReport();
-    for (const row of sections.flatMap((s) => s.rows).filter((r) => r.outcome === 'refused')) {
+    for (const row of sections.filter((s) => !s.title.startsWith('Universe')).flatMap((s) => s.rows).filter((r) => r.outcome === 'refused')) {
       for (const reason of row.details) expect(reason, `${row.source} ${row.subject}`).toMatch(/^(spec\.[^:]+|metadata\.[^:]+|not JSON[^:]*): /);
+    }
+  });
+
+  it('names the field of every Universe package refused at admission', async () => {
+    const { sections } = await compatibilityReport();
+    const universe = sections.find((s) => s.title.startsWith('Universe'))!;
+    for (const row of universe.rows.filter((r) => r.details[0]!.startsWith('refused: ') && !r.details[0]!.includes('OptionsInvalid'))) {
+      expect(row.details[0], row.source).toMatch(/^refused: ([^:]+: spec\.[^:]+|[A-Z][A-Za-z]+): /);
     }
   });
 });
