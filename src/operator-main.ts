@@ -4,9 +4,10 @@ import { Command, Option } from 'commander';
 import { controllerFactories } from './controllers/index.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { chooseKubeconfig } from './operator/kubeconfig.ts';
-import { createLogger } from './operator/logger.ts';
+import { chooseLogFormat, createLogger, type LogFormat } from './operator/logger.ts';
 import { Operator } from './operator/operator.ts';
 import { defaultOperatorConfig } from './operator/operator-config.ts';
+import { examplesPath, findOnPath, tryHint } from './operator/try-hint.ts';
 
 const defaults = defaultOperatorConfig();
 const program = new Command('dcos-operator')
@@ -22,7 +23,8 @@ const program = new Command('dcos-operator')
   .option('--default-image <image>', 'image of Marathon apps that name none', defaults.defaultImage)
   .option('--no-leader-elect', 'run the controllers without taking the Lease (a single replica only)')
   .option('--no-install-crds', 'do not install or update the CRDs at start (deploy/ installs them)')
-  .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(process.env.LOG_LEVEL ?? 'info'));
+  .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(process.env.LOG_LEVEL ?? 'info'))
+  .addOption(new Option('--log-format <format>', 'auto: readable lines at a terminal, JSON otherwise; env LOG_FORMAT').choices(['auto', 'json', 'pretty']).default(process.env.LOG_FORMAT ?? 'auto'));
 program.parse();
 const opts = program.opts<{
   kubeconfig?: string;
@@ -37,8 +39,10 @@ const opts = program.opts<{
   defaultImage: string;
   workers: number;
   logLevel: string;
+  logFormat: LogFormat | 'auto';
 }>();
-const log = createLogger(opts.logLevel);
+const logFormat = chooseLogFormat(opts.logFormat);
+const log = createLogger(opts.logLevel, logFormat);
 
 async function main(): Promise<void> {
   const source = chooseKubeconfig(opts.kubeconfig);
@@ -93,7 +97,11 @@ async function main(): Promise<void> {
   await operator.start();
   log.info({ metrics: `http://${source.kind === 'local' ? '127.0.0.1' : '0.0.0.0'}:${operator.ports.metrics}/metrics` }, 'dcos-operator ready');
   if (source.kind === 'local') {
-    log.info(`try: export KUBECONFIG=${source.path}; kubectl apply -f examples/; kubectl get dcos -A`);
+    const { binaryPath, PROJECT_ROOT } = await import('./cluster/control-plane-versions.ts');
+    const hint = { kubeconfig: source.path!, kubectl: findOnPath('kubectl') ? 'kubectl' : binaryPath('kubectl'), examples: examplesPath(`${PROJECT_ROOT}examples`) };
+    // A person at a terminal copies these lines: plain text, not a log record; a log collector gets the same as fields.
+    if (logFormat === 'pretty') process.stdout.write(`\n${tryHint(hint).join('\n')}\n\n`);
+    else log.info(hint, tryHint(hint).join(' '));
   }
 }
 
