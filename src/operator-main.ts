@@ -79,9 +79,14 @@ async function main(): Promise<void> {
     },
     controllerFactories,
   );
+  // The first signal stops cleanly (a few seconds at most); a second one, a person pressing Ctrl-C
+  // again, exits at once.
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now, without finishing the stop');
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
     stopping = true;
     log.info({ signal }, 'signal received');
     operator.stop().then(
@@ -92,8 +97,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   await operator.start();
   log.info({ metrics: `http://${source.kind === 'local' ? '127.0.0.1' : '0.0.0.0'}:${operator.ports.metrics}/metrics` }, 'dcos-operator ready');
   if (source.kind === 'local') {
@@ -101,7 +106,7 @@ async function main(): Promise<void> {
     const hint = { kubeconfig: source.path!, kubectl: findOnPath('kubectl') ? 'kubectl' : binaryPath('kubectl'), examples: examplesPath(`${PROJECT_ROOT}examples`) };
     // A person at a terminal copies these lines: plain text, not a log record; a log collector gets the same as fields.
     if (logFormat === 'pretty') process.stdout.write(`\n${tryHint(hint).join('\n')}\n\n`);
-    else log.info(hint, tryHint(hint).join(' '));
+    else log.info(hint, `try: ${tryHint(hint).slice(1).map((l) => l.trim()).join('; ')}`);
   }
 }
 
