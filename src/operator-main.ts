@@ -4,10 +4,11 @@ import { Command, Option } from 'commander';
 import { clusterLedger, controllerFactories } from './controllers/index.ts';
 import { KubeClient } from './kube/kube-client.ts';
 import { chooseKubeconfig } from './operator/kubeconfig.ts';
-import { createLogger } from './operator/logger.ts';
+import { chooseLogFormat, createLogger, type LogFormat } from './operator/logger.ts';
 import { Operator } from './operator/operator.ts';
 import { serveClusterFigures } from './operator/operator-http.ts';
 import { defaultOperatorConfig } from './operator/operator-config.ts';
+import { examplesPath, findOnPath, tryHint } from './operator/try-hint.ts';
 
 const defaults = defaultOperatorConfig();
 const program = new Command('dcos-operator')
@@ -23,7 +24,8 @@ const program = new Command('dcos-operator')
   .option('--default-image <image>', 'image of Marathon apps that name none', defaults.defaultImage)
   .option('--no-leader-elect', 'run the controllers without taking the Lease (a single replica only)')
   .option('--no-install-crds', 'do not install or update the CRDs at start (deploy/ installs them)')
-  .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(process.env.LOG_LEVEL ?? 'info'));
+  .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(process.env.LOG_LEVEL ?? 'info'))
+  .addOption(new Option('--log-format <format>', 'auto: readable lines at a terminal, JSON otherwise; env LOG_FORMAT').choices(['auto', 'json', 'pretty']).default(process.env.LOG_FORMAT ?? 'auto'));
 program.parse();
 const opts = program.opts<{
   kubeconfig?: string;
@@ -38,8 +40,10 @@ const opts = program.opts<{
   defaultImage: string;
   workers: number;
   logLevel: string;
+  logFormat: LogFormat | 'auto';
 }>();
-const log = createLogger(opts.logLevel);
+const logFormat = chooseLogFormat(opts.logFormat);
+const log = createLogger(opts.logLevel, logFormat);
 
 async function main(): Promise<void> {
   const source = chooseKubeconfig(opts.kubeconfig);
@@ -78,9 +82,14 @@ async function main(): Promise<void> {
   );
   // What the DcosCluster controller counts, read on the operator's HTTP server (the leader's figures).
   serveClusterFigures(operator.httpApp, clusterLedger);
+  // The first signal stops cleanly (a few seconds at most); a second one, a person pressing Ctrl-C
+  // again, exits at once.
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now, without finishing the stop');
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
     stopping = true;
     log.info({ signal }, 'signal received');
     operator.stop().then(
@@ -91,12 +100,16 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   await operator.start();
   log.info({ metrics: `http://${source.kind === 'local' ? '127.0.0.1' : '0.0.0.0'}:${operator.ports.metrics}/metrics` }, 'dcos-operator ready');
   if (source.kind === 'local') {
-    log.info(`try: export KUBECONFIG=${source.path}; kubectl apply -f examples/; kubectl get dcos -A`);
+    const { binaryPath, PROJECT_ROOT } = await import('./cluster/control-plane-versions.ts');
+    const hint = { kubeconfig: source.path!, kubectl: findOnPath('kubectl') ? 'kubectl' : binaryPath('kubectl'), examples: examplesPath(`${PROJECT_ROOT}examples`) };
+    // A person at a terminal copies these lines: plain text, not a log record; a log collector gets the same as fields.
+    if (logFormat === 'pretty') process.stdout.write(`\n${tryHint(hint).join('\n')}\n\n`);
+    else log.info(hint, `try: ${tryHint(hint).slice(1).map((l) => l.trim()).join('; ')}`);
   }
 }
 

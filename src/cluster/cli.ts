@@ -1,6 +1,6 @@
 // npm run cluster:up | cluster:down [-- --purge] | cluster:status
 import { Command } from 'commander';
-import { clusterDown, clusterRunning, clusterUp } from './local-cluster.ts';
+import { clusterDown, clusterRunning, clusterStatus, clusterUp } from './local-cluster.ts';
 import { ClusterError } from './cluster-error.ts';
 import { clusterFiles } from './cluster-layout.ts';
 
@@ -34,7 +34,22 @@ program
   .command('status')
   .description('say whether the local cluster runs')
   .action(() => {
-    console.log(clusterRunning() ? `running; KUBECONFIG=${clusterFiles().kubeconfig}` : 'not running');
+    if (clusterRunning()) {
+      console.log(`running; KUBECONFIG=${clusterFiles().kubeconfig}`);
+      return;
+    }
+    const states = clusterStatus();
+    const running = states.filter((s) => s.pid !== undefined);
+    const strays = states.filter((s) => s.strays.length > 0);
+    if (running.length === 0 && strays.length === 0) {
+      console.log('not running');
+      return;
+    }
+    // Part of it runs: say what, so nobody mistakes it for stopped (its ports are taken).
+    console.log(`partly running: ${running.map((s) => `${s.name} (pid ${s.pid})`).join(', ') || 'no component it knows of'}`);
+    console.log(`  not running: ${states.filter((s) => s.pid === undefined).map((s) => s.name).join(', ')}`);
+    if (strays.length > 0) console.log(`  running without a pid file: ${strays.map((s) => `${s.name} (pid ${s.strays.join(', ')})`).join(', ')}`);
+    console.log('  `npm run cluster:down` stops all of it; `npm run cluster:up` starts what is missing');
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ClusterFiles } from './cluster-layout.ts';
 import { logFile, type ComponentSpec } from './control-plane-components.ts';
 import { ClusterError, tail } from './cluster-error.ts';
-import { runningPid } from './component-processes.ts';
+import { runningPid, type StartedComponent } from './component-processes.ts';
 
 function adminTls(files: ClusterFiles): { ca: string; cert: string; key: string } {
   const config = readFileSync(files.kubeconfig, 'utf8');
@@ -27,24 +27,36 @@ function probe(url: string, tls?: { ca: string; cert: string; key: string }): Pr
   });
 }
 
-export async function waitHealthy(files: ClusterFiles, spec: ComponentSpec): Promise<void> {
+/**
+ * Waits until the component answers its health URL. `started` is the process this call started:
+ * its own exit event says whether it exited (a pid file or /proc may still show a process of the
+ * previous run, or none for a moment).
+ */
+export async function waitHealthy(files: ClusterFiles, spec: ComponentSpec, started?: StartedComponent): Promise<void> {
   const deadline = Date.now() + spec.timeoutSeconds * 1000;
   const tls = spec.health.clientCert ? adminTls(files) : undefined;
+  const gone = () => (started ? started.exit !== undefined : runningPid(files, spec) === undefined);
   while (Date.now() < deadline) {
-    if (await probe(spec.health.url, tls)) return;
-    if (runningPid(files, spec) === undefined) break;
+    if (gone()) break;
+    if (await probe(spec.health.url, tls)) {
+      // Something answered: it must be the process we started, not one of a previous run still listening.
+      if (!gone()) return;
+      break;
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
-  const exited = runningPid(files, spec) === undefined;
+  const exit = started?.exit;
+  const exited = gone();
   let log = '';
   try {
     log = tail(readFileSync(logFile(files, spec.name), 'utf8'), 20);
   } catch {
     log = '    (no log)';
   }
+  const how = exit ? (exit.signal ? ` (killed by ${exit.signal})` : ` with code ${exit.code}`) : '';
   throw new ClusterError(
     `wait for ${spec.name}`,
-    `${exited ? 'it exited' : `it did not answer ${spec.health.url} within ${spec.timeoutSeconds} s`}; last lines of ${logFile(files, spec.name)}:\n${log}`,
+    `${exited ? `it exited${how}` : `it did not answer ${spec.health.url} within ${spec.timeoutSeconds} s`}; last lines of ${logFile(files, spec.name)}:\n${log}`,
     'read the log above; `npm run cluster:down` then `npm run cluster:up` starts over, and deleting the .cluster directory resets its state',
   );
 }

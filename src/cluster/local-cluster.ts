@@ -5,7 +5,7 @@ import { ensureClusterPki } from './cluster-pki.ts';
 import { ensureControlPlaneBinaries, type BuildReport } from './control-plane-build.ts';
 import { controlPlaneComponents, type ComponentSpec } from './control-plane-components.ts';
 import { isHealthy, waitHealthy } from './component-health.ts';
-import { runningPid, startComponent, stopComponent } from './component-processes.ts';
+import { componentProcesses, runningPid, startComponent, stopComponent, stopProcess } from './component-processes.ts';
 import { kwokNodeManifest, nodeOptionsFromEnv } from './kwok-nodes.ts';
 import { ClusterError } from './cluster-error.ts';
 import { addKwokLogs } from './kwok-logs.ts';
@@ -58,36 +58,65 @@ export async function clusterUp(say: (line: string) => void = console.log): Prom
   addKwokLogs(files);
 
   const started: string[] = [];
-  for (const spec of controlPlaneComponents(files, ports)) {
-    if (runningPid(files, spec) !== undefined && (await isHealthy(files, spec))) continue;
-    if (runningPid(files, spec) !== undefined) {
-      // Running but not answering: wait once more before deciding it is broken.
-      await waitHealthy(files, spec);
-      continue;
+  const startedSpecs: ComponentSpec[] = [];
+  try {
+    for (const spec of controlPlaneComponents(files, ports)) {
+      if (runningPid(files, spec) !== undefined) {
+        // Running but perhaps not answering yet: wait once more before deciding it is broken.
+        if (!(await isHealthy(files, spec))) await waitHealthy(files, spec);
+        continue;
+      }
+      // A copy without a pid file (an interrupted up or down) holds the port and is invisible to status: replace it.
+      const strays = componentProcesses(spec);
+      if (strays.length > 0) {
+        say(`stopping ${spec.name} left running by an earlier run (pid ${strays.join(', ')})`);
+        await Promise.all(strays.map((pid) => stopProcess(pid)));
+      }
+      const process = await startComponent(files, spec);
+      startedSpecs.push(spec);
+      await waitHealthy(files, spec, process);
+      started.push(spec.name);
+      say(`started ${spec.name}`);
     }
-    await startComponent(files, spec);
-    await waitHealthy(files, spec);
-    started.push(spec.name);
-    say(`started ${spec.name}`);
+    const client = KubeClient.fromFile(files.kubeconfig);
+    const nodes = await ensureNodes(client, say);
+    return { kubeconfig: files.kubeconfig, server: `https://127.0.0.1:${ports.apiserver}`, build, started, nodes, startSeconds: (Date.now() - t0) / 1000 };
+  } catch (err) {
+    // A failed up leaves nothing it started behind: what ran before it keeps running, the rest stops.
+    for (const spec of [...startedSpecs].reverse()) await stopComponent(files, spec).catch(() => false);
+    if (startedSpecs.length > 0 && err instanceof Error) err.message += `\n  stopped again what this run had started: ${startedSpecs.map((s) => s.name).join(', ')}`;
+    throw err;
   }
-  const client = KubeClient.fromFile(files.kubeconfig);
-  const nodes = await ensureNodes(client, say);
-  return { kubeconfig: files.kubeconfig, server: `https://127.0.0.1:${ports.apiserver}`, build, started, nodes, startSeconds: (Date.now() - t0) / 1000 };
-}
-
-function componentsForStop(files: ClusterFiles): ComponentSpec[] {
-  // Reverse start order: clients before the apiserver, the apiserver before etcd.
-  return controlPlaneComponents(files, clusterPorts()).reverse();
 }
 
 export async function clusterDown(opts: { purge?: boolean } = {}): Promise<string[]> {
   const files = clusterFiles();
+  const [etcd, apiserver, ...clients] = controlPlaneComponents(files, clusterPorts());
+  // Clients of the apiserver together, then the apiserver, then etcd; each stop waits until the process is gone.
   const stopped: string[] = [];
-  if (existsSync(files.dir)) {
-    for (const spec of componentsForStop(files)) if (await stopComponent(files, spec)) stopped.push(spec.name);
+  for (const group of [clients.reverse(), [apiserver!], [etcd!]]) {
+    const results = await Promise.all(group.map(async (spec) => ((await stopComponent(files, spec)) ? spec.name : undefined)));
+    stopped.push(...results.filter((n): n is string => n !== undefined));
   }
   if (opts.purge) rmSync(clusterDir(), { recursive: true, force: true });
   return stopped;
+}
+
+export interface ComponentState {
+  name: string;
+  /** The pid the cluster knows (its pid file), when that process runs. */
+  pid?: number;
+  /** Copies running without a pid file: left by an interrupted up or down; `down` stops them. */
+  strays: number[];
+}
+
+/** What runs of the local cluster, component by component. */
+export function clusterStatus(): ComponentState[] {
+  const files = clusterFiles();
+  return controlPlaneComponents(files, clusterPorts()).map((spec) => {
+    const pid = runningPid(files, spec);
+    return { name: spec.name, ...(pid !== undefined ? { pid } : {}), strays: componentProcesses(spec).filter((p) => p !== pid) };
+  });
 }
 
 export function clusterRunning(): boolean {

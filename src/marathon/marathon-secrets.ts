@@ -48,7 +48,8 @@ export function resolveSecret(spec: DcosServiceSpec, local: unknown, path: strin
     errors.push({ path, message: `expected the name of an entry of secrets, got ${describeValue(local)}` });
     return undefined;
   }
-  const declared = spec.secrets?.[local];
+  // Own entries only: `"secret": "__proto__"` (or "toString") must be an unknown name, not Object.prototype.
+  const declared = spec.secrets !== undefined && Object.hasOwn(spec.secrets, local) ? spec.secrets[local] : undefined;
   if (!declared) {
     const names = Object.keys(spec.secrets ?? {});
     errors.push({ path, message: `expected the name of an entry of secrets (${names.length > 0 ? names.join(', ') : 'none declared'}), got ${JSON.stringify(local)}` });

@@ -11,6 +11,7 @@ import { ensureServingCertificate, publishCaBundle, type ServingCertificate } fr
 import { webhookConfigurations, WEBHOOK_CONFIGURATION_NAME } from '../webhooks/webhook-configurations.ts';
 import { WebhookServer } from '../webhooks/webhook-server.ts';
 import { createHealthApp, listen } from './health-server.ts';
+import { ServerShutdown } from './server-shutdown.ts';
 import { pollRepositories } from '../controllers/dcos-package-repository-poller.ts';
 import { packageOptionsRule } from '../controllers/dcos-package-options-rule.ts';
 import { installCrds } from './install-crds.ts';
@@ -31,6 +32,21 @@ export interface ControllerContext {
 export type ControllerFactory = (ctx: ControllerContext) => Controller | Promise<Controller>;
 
 const CERT_CHECK_MS = 60 * 60_000;
+/**
+ * How long stop() waits for reconciles in flight: they take milliseconds, but one reading a slow
+ * repository URL can take its whole fetch timeout (30 s), and a kubelet's grace period is 30 s.
+ */
+const RECONCILE_GRACE_MS = 5_000;
+/** How long stop() lets HTTP requests in flight (webhook reviews, scrapes) finish before cutting connections. */
+const HTTP_GRACE_MS = 2_000;
+
+/** Resolves true when `work` settles within `ms`, false when the time ran out first. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const done = await Promise.race([work.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return done;
+}
 
 /**
  * One operator process: webhooks, metrics and health on every replica; the controllers only on
@@ -44,6 +60,8 @@ export class Operator {
   private readonly informers: InformerFactory;
   private controllers: Controller[] = [];
   private healthServer?: Server;
+  private healthShutdown?: ServerShutdown;
+  private stopped?: Promise<void>;
   private webhookServer?: WebhookServer;
   private elector?: LeaderElector;
   private certTimer?: NodeJS.Timeout;
@@ -79,6 +97,7 @@ export class Operator {
   async start(): Promise<void> {
     if (this.config.installCrds) await installCrds(this.client, this.log);
     this.healthServer = await listen(this.httpApp, this.config.metricsPort, this.config.metricsHost);
+    this.healthShutdown = new ServerShutdown(this.healthServer);
     this.ports.metrics = (this.healthServer.address() as { port: number }).port;
     this.log.info({ port: this.ports.metrics }, 'serving /metrics, /healthz and /readyz');
     if (this.config.webhookMode !== 'off') await this.startWebhooks();
@@ -108,6 +127,8 @@ export class Operator {
     for (const factory of this.factories) this.controllers.push(await factory(ctx));
     this.informers.startAll();
     await this.informers.waitForSync();
+    // Stopped while the caches filled: starting workers now would race the shutdown.
+    if (this.stopping) return;
     this.synced = true;
     for (const c of this.controllers) c.start();
     this.log.info({ controllers: this.controllers.map((c) => c.name) }, 'caches synced; controllers running');
@@ -187,13 +208,24 @@ export class Operator {
     }
   }
 
-  async stop(): Promise<void> {
-    if (this.stopping) return;
+  /**
+   * Finishes in-flight reconciles (up to RECONCILE_GRACE_MS), releases the lease, removes what this
+   * process registered, and closes the servers without waiting on idle connections. Calling it again
+   * returns the same promise.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutDown();
+    return this.stopped;
+  }
+
+  private async shutDown(): Promise<void> {
+    const t0 = Date.now();
     this.stopping = true;
     this.log.info('stopping: finishing in-flight work');
     if (this.certTimer) clearInterval(this.certTimer);
     this.stopRepositoryPoller?.();
-    await Promise.all(this.controllers.map((c) => c.stop()));
+    const finished = await within(Promise.all(this.controllers.map((c) => c.stop())), RECONCILE_GRACE_MS);
+    if (!finished) this.log.warn({ graceSeconds: RECONCILE_GRACE_MS / 1000 }, 'reconciles still running after the grace period; stopping without them (the next leader redoes them)');
     this.informers.stopAll();
     await this.elector?.release();
     if (this.config.webhookMode === 'url') {
@@ -202,9 +234,7 @@ export class Operator {
         await this.client.delete('admissionregistration.k8s.io/v1', kind, WEBHOOK_CONFIGURATION_NAME).catch(() => false);
       }
     }
-    await this.webhookServer?.close();
-    await new Promise<void>((resolve) => (this.healthServer ? this.healthServer.close(() => resolve()) : resolve()));
-    this.healthServer?.closeAllConnections();
-    this.log.info('stopped');
+    const [webhooks, health] = await Promise.all([this.webhookServer?.close(HTTP_GRACE_MS), this.healthShutdown?.close(HTTP_GRACE_MS)]);
+    this.log.info({ seconds: (Date.now() - t0) / 1000, connectionsCut: (webhooks?.connectionsCut ?? 0) + (health?.connectionsCut ?? 0) }, 'stopped');
   }
 }
