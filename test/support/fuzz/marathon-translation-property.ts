@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { jsonSchemaOf } from '../../../src/resources/crd.ts';
 import { dcosServiceSpecSchema, type DcosService } from '../../../src/resources/dcos-service.ts';
-import { MANAGED_BY, MANAGED_BY_LABEL, translateService } from '../../../src/marathon/translate-service.ts';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../../../src/marathon/operator-labels.ts';
+import { translateService } from '../../../src/marathon/translate-service.ts';
 import { arbitraryFor, interestingString } from './json-schema-arbitrary.ts';
 
 /*
