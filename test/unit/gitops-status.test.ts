@@ -19,7 +19,7 @@ const shown = (conditions: readonly Condition[] | undefined) => Object.fromEntri
 function pkg(generation: number, status?: DcosPackage['status']): DcosPackage {
   return { apiVersion: 'dcos.dev/v1alpha1', kind: 'DcosPackage', metadata: { name: 'nginx', namespace: 'shop', generation }, spec: { packageName: 'nginx' }, ...(status ? { status } : {}) } as DcosPackage;
 }
-const rendered = { resolved: { pkg: { name: 'nginx', version: '1.27.5' }, repository: { name: 'default' } } } as unknown as RenderedDcosPackage;
+const rendered = { resolved: { pkg: { name: 'nginx', version: '1.27.5' }, repository: { name: 'default' } }, services: [] } as unknown as RenderedDcosPackage;
 const services = [{ name: 'nginx', appId: '/nginx' }];
 
 describe('DcosPackage', () => {
@@ -32,7 +32,7 @@ describe('DcosPackage', () => {
   test('installed again after a failure: Stalled is gone', () => {
     const failed = failedStatus(pkg(1), { reason: 'PackageNotFound', message: 'x' }, [], NOW);
     const status = installedStatus(pkg(2, failed), rendered, services, NOW);
-    expect(shown(status.conditions)).toEqual({ Ready: 'True/Installed', Failed: 'False/Installed' });
+    expect(shown(status.conditions)).toEqual({ Ready: 'True/Installed', Failed: 'False/Installed', MesosFrameworkUnsupported: 'False/PlainApps' });
   });
 
   test('waiting for the repositories: Ready Unknown, observedGeneration not claimed for the new generation', () => {
