@@ -72,6 +72,7 @@ export function dcosClusterController(ctx: ControllerContext, opts: ClusterContr
   clusters.on({ onAdd: () => controller.enqueue(CLUSTER_NAME), onUpdate: scheduleFlush, onDelete: () => controller.enqueue(CLUSTER_NAME) });
 
   registerClusterGauges(() => ledger.figures(Date.now()));
+  ctx.provideLedger?.(ledger);
   // The DC/OS Nodes page, read-only: per-node figures stay out of the status to keep it small.
   ctx.http.get('/api/v1/nodes', (_req, res) => {
     res.json({ nodes: ledger.nodeAllocations() });

@@ -18,6 +18,10 @@ import { LeaderElector } from './leader-election.ts';
 import { registry, webhookDuration } from './metrics.ts';
 import type { OperatorConfig } from './operator-config.ts';
 import type { Express } from 'express';
+import { WebUi } from '../ui/web-ui.ts';
+import { informerSources } from '../ui/informer-sources.ts';
+import type { LedgerView } from '../ui/ui-sources.ts';
+import { uiAuthMode } from './ui-auth-mode.ts';
 
 /** What each controller is built from. */
 export interface ControllerContext {
@@ -28,6 +32,8 @@ export interface ControllerContext {
   config: OperatorConfig;
   /** Read-only HTTP routes (e.g. per-node allocation) on the metrics server. */
   http: Express;
+  /** The accounting ledger's read side, for the web UI's Nodes page. */
+  provideLedger?: (ledger: LedgerView) => void;
 }
 
 export type ControllerFactory = (ctx: ControllerContext) => Controller | Promise<Controller>;
@@ -54,6 +60,8 @@ export class Operator {
   private webhooksUp = false;
   private stopping = false;
   readonly httpApp: Express;
+  /** The web UI under /ui/ of the metrics port; undefined when turned off. */
+  readonly ui?: WebUi;
   /** Ports actually bound (0 in the config picks a free one). */
   readonly ports = { metrics: 0, webhook: 0 };
 
@@ -71,6 +79,8 @@ export class Operator {
         return { ok: true };
       },
     });
+    const auth = uiAuthMode(config);
+    if (auth !== 'off') this.ui = new WebUi(this.httpApp, { auth, client, log: log.child({ component: 'ui' }) });
   }
 
   get isLeader(): boolean {
@@ -105,8 +115,11 @@ export class Operator {
   private async startControllers(): Promise<void> {
     // Events wait while any controller has changes queued: they report work, they should not slow it.
     const events = new EventRecorder(this.client, this.log, { holdWhile: () => this.controllers.some((c) => c.queue.hasNormalWork) });
-    const ctx: ControllerContext = { client: this.client, informers: this.informers, events, log: this.log, config: this.config, http: this.httpApp };
+    let ledger: LedgerView | undefined;
+    const ctx: ControllerContext = { client: this.client, informers: this.informers, events, log: this.log, config: this.config, http: this.httpApp, provideLedger: (l) => (ledger = l) };
     for (const factory of this.factories) this.controllers.push(await factory(ctx));
+    // The UI reads the caches the controllers just asked for; its handlers see every object from the first list.
+    this.ui?.attach(informerSources(ctx, () => ledger));
     this.informers.startAll();
     await this.informers.waitForSync();
     this.synced = true;
@@ -204,6 +217,8 @@ export class Operator {
       }
     }
     await this.webhookServer?.close();
+    // Live UI streams never end by themselves: end them, or close() below would wait for them.
+    this.ui?.close();
     await new Promise<void>((resolve) => (this.healthServer ? this.healthServer.close(() => resolve()) : resolve()));
     this.healthServer?.closeAllConnections();
     this.log.info('stopped');
