@@ -31,7 +31,8 @@ const SECURITY_HEADERS = {
 
 export function mountUiRoutes(app: Express, views: UiViews, hub: SseHub, guard: express.RequestHandler | undefined): void {
   app.get('/', (_req, res) => res.redirect(302, 'ui/'));
-  app.get('/ui', (_req, res) => res.redirect(302, 'ui/'));
+  // Express matches /ui/ here too: only the bare /ui needs its slash (relative URLs resolve from it).
+  app.get('/ui', (req, res, next) => (req.originalUrl.split('?')[0]!.endsWith('/') ? next() : res.redirect(302, 'ui/')));
   const ui: Router = express.Router();
   ui.use((_req, res, next) => {
     res.set(SECURITY_HEADERS);
