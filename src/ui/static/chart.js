@@ -2,6 +2,13 @@
 // enough to redraw an hour of 2-second samples on every update.
 import uPlot from './vendor/uplot/uPlot.esm.js';
 
+// Seconds only when the chart spans a few minutes, so two ticks never read the same.
+function clockLabels(vals) {
+  const short = vals.length > 1 && vals[vals.length - 1] - vals[0] < 180;
+  const format = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(short ? { second: '2-digit' } : {}) };
+  return vals.map((v) => new Date(v * 1000).toLocaleTimeString([], format));
+}
+
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
 export function percentChart(el, { color = css('--accent'), height = 120 } = {}) {
@@ -14,7 +21,7 @@ export function percentChart(el, { color = css('--accent'), height = 120 } = {})
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       scales: { x: { time: true }, y: { range: [0, 100] } },
       axes: [
-        { ...axis, space: 70, size: 22, values: (_u, vals) => vals.map((v) => new Date(v * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })) },
+        { ...axis, space: 70, size: 22, values: (_u, vals) => clockLabels(vals) },
         { ...axis, size: 40, splits: () => [0, 50, 100], values: (_u, vals) => vals.map((v) => `${v}%`) },
       ],
       series: [{}, { stroke: color, fill: `${color}33`, width: 2, points: { show: false } }],
