@@ -55,7 +55,7 @@ describe('the web UI in a real browser', () => {
 
   async function screenshots(page: Page, name: string): Promise<void> {
     for (const theme of ['light', 'dark']) {
-      if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme) {
+      if ((await page.evaluate('document.documentElement.dataset.theme')) !== theme) {
         await page.click('#theme');
         await page.locator('#live[data-state="live"]').waitFor();
       }
@@ -101,7 +101,7 @@ describe('the web UI in a real browser', () => {
     const dashboard = await open('#/dashboard');
     const row = services.locator(`tr[data-service="${ns}/shop"]`);
     await eventually(async () => expect(await row.locator('td').nth(3).innerText()).toBe('1/1'), 30_000, 300);
-    await services.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await services.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     const before = await text(dashboard, 'cpu-summary');
 
     kubectl(['scale', '-n', ns, 'dsvc/shop', '--replicas=3']);
@@ -112,7 +112,7 @@ describe('the web UI in a real browser', () => {
       expect(await text(dashboard, 'cpu-summary')).toBe(status.resources!.cpu.summary);
       expect(await text(dashboard, 'cpu-summary')).not.toBe(before);
     }, 30_000, 300);
-    expect(await services.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
+    expect(await services.evaluate(() => (globalThis as unknown as { marker: number }).marker)).toBe(42);
 
     await services.fill('[data-testid="service-filter"]', 'sea');
     await eventually(async () => expect(await services.locator('tr[data-service]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-service')))).toEqual([`${ns}/search`]));

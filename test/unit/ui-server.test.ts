@@ -40,10 +40,10 @@ describe('UI access', () => {
     const none = await get();
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await (await get('forged')).json()).message).toMatch(/not accepted/);
+    expect(((await (await get("forged")).json()) as { message: string }).message).toMatch(/not accepted/);
     const weak = await get('weak');
     expect(weak.status).toBe(403);
-    expect((await weak.json()).message).toMatch(/bob may not get dcosclusters/);
+    expect(((await weak.json()) as { message: string }).message).toMatch(/bob may not get dcosclusters/);
     expect((await get('good')).status).toBe(200);
   });
 

@@ -75,7 +75,10 @@ function stream(topic, handlers) {
     delta: (d) => {
       const t0 = performance.now();
       handlers.delta(d);
-      window.__dcosUi.renders.push({ topic, kind: 'delta', ms: performance.now() - t0 });
+      const entry = { topic, kind: 'delta', ms: performance.now() - t0, frameMs: undefined };
+      window.__dcosUi.renders.push(entry);
+      // Until the frame with the change is on screen: style, layout and paint included.
+      requestAnimationFrame(() => setTimeout(() => (entry.frameMs = performance.now() - t0)));
       window.__dcosUi.updates = (window.__dcosUi.updates ?? 0) + 1;
     },
     denied: (status, message) => signIn(status, message),
