@@ -76,7 +76,16 @@ export function cachedReviewer(review: AccessReviewer, opts: CachedReviewerOptio
   };
 }
 
+/**
+ * The page sends its token in this header: the apiserver's proxy (and `kubectl proxy`) authenticate
+ * the user themselves and drop or replace Authorization, but pass other headers on.
+ */
+export const UI_TOKEN_HEADER = 'x-dcos-ui-token';
+
+/** `Authorization: Bearer <token>` (curl, scripts) or the page's own header. */
 export function bearerToken(req: Request): string | undefined {
+  const own = req.headers[UI_TOKEN_HEADER];
+  if (typeof own === 'string' && own.trim()) return own.trim();
   const header = req.headers.authorization;
   const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   return m?.[1];

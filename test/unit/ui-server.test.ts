@@ -45,6 +45,9 @@ describe('UI access', () => {
     expect(weak.status).toBe(403);
     expect(((await weak.json()) as { message: string }).message).toMatch(/bob may not get dcosclusters/);
     expect((await get('good')).status).toBe(200);
+    // The page's own header, which the apiserver's proxy passes on.
+    expect((await fetch(`${base}/data`, { headers: { 'x-dcos-ui-token': 'good' } })).status).toBe(200);
+    expect((await fetch(`${base}/data`, { headers: { 'x-dcos-ui-token': 'weak' } })).status).toBe(403);
   });
 
   it('answers 503, not 200, when the apiserver cannot review the token', async () => {

@@ -5,9 +5,11 @@ const TOKEN_KEY = 'dcos-ui-token';
 export const token = () => sessionStorage.getItem(TOKEN_KEY) ?? '';
 export const setToken = (t) => (t ? sessionStorage.setItem(TOKEN_KEY, t) : sessionStorage.removeItem(TOKEN_KEY));
 
+// Not Authorization: the apiserver's proxy drops it (it authenticated the user itself); this header
+// passes through every way of reaching the UI (src/ui/ui-auth.ts).
 function headers() {
   const t = token();
-  return t ? { authorization: `Bearer ${t}` } : {};
+  return t ? { 'x-dcos-ui-token': t } : {};
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
