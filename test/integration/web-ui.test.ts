@@ -155,6 +155,7 @@ describe('the web UI in a real browser', () => {
     await page.selectOption('[data-testid="node-zone"]', '');
     await page.click('[data-testid="mode-grid"]');
     expect(await page.locator('.vwindow .tile').count()).toBe(nodes.length);
+    await page.screenshot({ path: `${SCREENSHOTS}nodes-grid.png` });
     await page.click('[data-testid="mode-list"]');
     await screenshots(page, 'nodes');
     await page.close();

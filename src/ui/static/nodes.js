@@ -9,6 +9,7 @@ const HOST = 0, HEALTH = 1, REGION = 2, ZONE = 3, TASKS = 4, ADDRESS = 13;
 const RES = { cpu: [5, 6], memory: [7, 8], disk: [9, 10], gpu: [11, 12] };
 const RES_LABEL = { cpu: 'CPU', memory: 'Mem', disk: 'Disk', gpu: 'GPU' };
 const ROW_H = 44;
+const HEAD_H = 38;
 const TILE_W = 124;
 const TILE_H = 132;
 const HEALTH_CLASS = { Healthy: 'ok', Unhealthy: 'bad', Cordoned: 'warn' };
@@ -38,8 +39,9 @@ export function mount(root, { stream }) {
   const header = h('div', { class: 'vrow vhead' }, ...[['host', 'Host'], ['health', 'Health'], ['region', 'Region'], ['zone', 'Zone'], ['tasks', 'Tasks'], ['cpu', 'CPU'], ['memory', 'Mem'], ['disk', 'Disk'], ['gpu', 'GPU']].map(([k, t]) => h('button', { class: `vcell c-${k}`, type: 'button', 'data-sort': k }, t)));
   const spacer = h('div', { class: 'vspacer' });
   const windowEl = h('div', { class: 'vwindow' });
-  const scroller = h('div', { class: 'vscroll', 'data-testid': 'nodes-scroll' }, spacer, windowEl);
-  const panel = h('div', { class: 'panel flush nodes' }, header, scroller);
+  // The header scrolls with the rows (sticky), so its columns line up with theirs, scrollbar or not.
+  const scroller = h('div', { class: 'vscroll', 'data-testid': 'nodes-scroll' }, header, spacer, windowEl);
+  const panel = h('div', { class: 'panel flush nodes' }, scroller);
   root.append(panel);
 
   // ---- filtering and sorting: O(n) per update, the DOM only for what is on screen
@@ -136,8 +138,9 @@ export function mount(root, { stream }) {
 
   const pool = [];
   const paint = () => {
+    const offset = mode === 'grid' ? 0 : HEAD_H;
     const height = scroller.clientHeight || 600;
-    const top = scroller.scrollTop;
+    const top = Math.max(0, scroller.scrollTop - offset);
     let perRow = 1, rowH = ROW_H;
     if (mode === 'grid') {
       perRow = Math.max(1, Math.floor((scroller.clientWidth - 16) / TILE_W));
@@ -147,7 +150,7 @@ export function mount(root, { stream }) {
     spacer.style.height = `${totalRows * rowH}px`;
     const first = Math.max(0, Math.floor(top / rowH) - 4);
     const last = Math.min(totalRows, Math.ceil((top + height) / rowH) + 4);
-    windowEl.style.transform = `translateY(${first * rowH}px)`;
+    windowEl.style.transform = `translateY(${offset + first * rowH}px)`;
     const from = first * perRow, to = Math.min(list.length, last * perRow);
     const need = to - from;
     while (pool.length < need) {
