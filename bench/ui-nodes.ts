@@ -8,7 +8,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { NodeAllocation } from '../src/accounting/index.ts';
 import { createLogger } from '../src/operator/logger.ts';
-import { nodesDelta } from '../src/ui/nodes-view.ts';
+import { nodesDelta, type NodeRow } from '../src/ui/nodes-view.ts';
 import { nodeRows } from '../src/ui/ui-topics.ts';
 import type { SourceChange, UiSources } from '../src/ui/ui-sources.ts';
 import { WebUi } from '../src/ui/web-ui.ts';
@@ -68,7 +68,7 @@ export async function run(): Promise<void> {
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/ui/#/nodes`;
 
   // The server's share: rows and difference for all 5,000 nodes, once per flush.
-  const sent = new Map<string, string>();
+  const sent = new Map<string, NodeRow>();
   nodesDelta(nodeRows(sources), sent);
   const serverMs: number[] = [];
   for (let u = 0; u < UPDATES; u++) {

@@ -78,12 +78,12 @@ export function nodeRows(sources: UiSources): NodeRow[] {
 
 /** The Nodes page: every row at first, then only the rows that changed. */
 export function nodesTopic(sources: UiSources): Topic {
-  const sent = new Map<string, string>();
+  const sent = new Map<string, NodeRow>();
   return {
     // A later viewer gets what the others have; a change pending for them reaches it too.
     snapshot() {
       if (sent.size === 0) nodesDelta(nodeRows(sources), sent);
-      return { rows: [...sent.values()].map((json) => JSON.parse(json) as NodeRow) };
+      return { rows: [...sent.values()] };
     },
     update() {
       return nodesDelta(nodeRows(sources), sent);

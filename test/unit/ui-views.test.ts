@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { statusFromFigures, type AccountingFigures, type NodeAllocation } from '../../src/accounting/index.ts';
 import { dashboardView, sampleOf } from '../../src/ui/dashboard-view.ts';
 import { History } from '../../src/ui/history.ts';
-import { nodeRow, nodesDelta } from '../../src/ui/nodes-view.ts';
+import { nodeRow, nodesDelta, type NodeRow } from '../../src/ui/nodes-view.ts';
 import { serviceDetailView, taskRow } from '../../src/ui/service-detail-view.ts';
 import { servicesView } from '../../src/ui/services-view.ts';
 import type { PackageObject, ServiceObject, TaskPod } from '../../src/ui/ui-sources.ts';
@@ -156,7 +156,7 @@ describe('the Nodes view', () => {
   });
 
   it('sends only the rows that changed, and the hosts gone', () => {
-    const sent = new Map<string, string>();
+    const sent = new Map<string, NodeRow>();
     expect(nodesDelta([nodeRow(node('a', 500), topo), nodeRow(node('b', 500), topo)], sent)?.changed).toHaveLength(2);
     expect(nodesDelta([nodeRow(node('a', 500), topo), nodeRow(node('b', 500), topo)], sent)).toBeUndefined();
     const delta = nodesDelta([nodeRow(node('a', 1500), topo)], sent);
