@@ -103,6 +103,8 @@ describe('the web UI in a real browser', () => {
     await eventually(async () => expect(await row.locator('td').nth(3).innerText()).toBe('1/1'), 30_000, 300);
     await services.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     const before = await text(dashboard, 'cpu-summary');
+    const layout = () => dashboard.locator('section.panel').evaluateAll((panels) => panels.map((p) => { const r = p.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }));
+    const layoutBefore = await layout();
 
     kubectl(['scale', '-n', ns, 'dsvc/shop', '--replicas=3']);
     await eventually(async () => expect(await row.locator('td').nth(3).innerText()).toBe('3/3'), 30_000, 300);
@@ -113,6 +115,8 @@ describe('the web UI in a real browser', () => {
       expect(await text(dashboard, 'cpu-summary')).not.toBe(before);
     }, 30_000, 300);
     expect(await services.evaluate(() => (globalThis as unknown as { marker: number }).marker)).toBe(42);
+    // New figures, same layout: no panel moved or changed size.
+    expect(await layout()).toEqual(layoutBefore);
 
     await services.fill('[data-testid="service-filter"]', 'sea');
     await eventually(async () => expect(await services.locator('tr[data-service]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-service')))).toEqual([`${ns}/search`]));
