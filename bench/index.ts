@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 
-const MODULES = ['accounting-fold', 'webhook-latency', 'universe-render', 'dcos-service-scale', 'cluster-accounting'];
+const MODULES = ['accounting-fold', 'webhook-latency', 'universe-render', 'dcos-service-scale', 'cluster-accounting', 'ui-nodes'];
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const chosen = MODULES.filter((name) => filters.length === 0 || filters.some((f) => name.includes(f)));

@@ -22,6 +22,7 @@ const program = new Command('dcos-operator')
   .option('--default-repository <dir>', "Universe tree served as the DcosPackageRepository `default` ('' turns it off)", defaults.defaultRepositoryDirectory ?? '')
   .option('--workers <n>', 'reconciles run at once per controller (they mostly wait on the apiserver)', (v) => Number(v), defaults.workers)
   .option('--default-image <image>', 'image of Marathon apps that name none', defaults.defaultImage)
+  .addOption(new Option('--ui-auth <mode>', 'the web UI at /ui/: token (bearer token, TokenReview + SubjectAccessReview get dcosclusters), none, off; auto: none on loopback, else token').choices(['auto', 'token', 'none', 'off']).default(defaults.uiAuth))
   .option('--no-leader-elect', 'run the controllers without taking the Lease (a single replica only)')
   .option('--no-install-crds', 'do not install or update the CRDs at start (deploy/ installs them)')
   .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(process.env.LOG_LEVEL ?? 'info'))
@@ -39,6 +40,7 @@ const opts = program.opts<{
   defaultRepository: string;
   defaultImage: string;
   workers: number;
+  uiAuth: 'auto' | 'token' | 'none' | 'off';
   logLevel: string;
   logFormat: LogFormat | 'auto';
 }>();
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
       defaultRepositoryDirectory: opts.defaultRepository || undefined,
       defaultImage: opts.defaultImage,
       workers: opts.workers,
+      uiAuth: opts.uiAuth,
     },
     controllerFactories,
   );
@@ -103,7 +106,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   await operator.start();
-  log.info({ metrics: `http://${source.kind === 'local' ? '127.0.0.1' : '0.0.0.0'}:${operator.ports.metrics}/metrics` }, 'dcos-operator ready');
+  const host = source.kind === 'local' ? '127.0.0.1' : '0.0.0.0';
+  log.info({ metrics: `http://${host}:${operator.ports.metrics}/metrics`, ui: operator.ui ? `http://${host === '0.0.0.0' ? 'localhost' : host}:${operator.ports.metrics}/ui/` : 'off' }, 'dcos-operator ready');
   if (source.kind === 'local') {
     const { binaryPath, PROJECT_ROOT } = await import('./cluster/control-plane-versions.ts');
     const hint = { kubeconfig: source.path!, kubectl: findOnPath('kubectl') ? 'kubectl' : binaryPath('kubectl'), examples: examplesPath(`${PROJECT_ROOT}examples`) };

@@ -74,6 +74,7 @@ export function dcosClusterController(opts: DcosClusterControllerOptions = {}): 
     const log = ctx.log.child({ controller: DCOS_CLUSTER_CONTROLLER });
     const ledger = new AllocationLedger();
     if (opts.slot) opts.slot.ledger = ledger;
+    ctx.provideLedger?.(ledger);
     const clusters = ctx.informers.informer<Cluster>({ apiVersion: API_VERSION, kind: 'DcosCluster' });
     const nodes = ctx.informers.informer<KubeObjectLike>({ apiVersion: 'v1', kind: 'Node' });
     const pods = podInformer(ctx);

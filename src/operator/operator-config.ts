@@ -32,6 +32,12 @@ export interface OperatorConfig {
    * is none (the packages the project ships); undefined or empty: no default repository.
    */
   defaultRepositoryDirectory?: string;
+  /**
+   * The web UI under /ui/ of the metrics port: `token` (a bearer token checked with TokenReview and
+   * SubjectAccessReview: may its user get dcosclusters?), `none` (anyone who reaches the port), `off`;
+   * `auto` (the default): none when the port is bound to loopback only, else token.
+   */
+  uiAuth: 'auto' | 'token' | 'none' | 'off';
 }
 
 export function defaultOperatorConfig(env = process.env): OperatorConfig {
@@ -51,6 +57,7 @@ export function defaultOperatorConfig(env = process.env): OperatorConfig {
     resyncSeconds: 600,
     workers: 16,
     defaultImage: env.DCOS_DEFAULT_IMAGE ?? 'debian:12-slim',
+    uiAuth: 'auto',
     defaultRepositoryDirectory: fileURLToPath(new URL('../../packages', import.meta.url)),
   };
 }

@@ -19,6 +19,10 @@ import { LeaderElector } from './leader-election.ts';
 import { registry, webhookDuration } from './metrics.ts';
 import type { OperatorConfig } from './operator-config.ts';
 import type { Express } from 'express';
+import { WebUi } from '../ui/web-ui.ts';
+import { informerSources } from '../ui/informer-sources.ts';
+import type { LedgerView } from '../ui/ui-sources.ts';
+import { uiAuthMode } from './ui-auth-mode.ts';
 
 /** What each controller is built from. */
 export interface ControllerContext {
@@ -27,6 +31,8 @@ export interface ControllerContext {
   events: EventRecorder;
   log: Logger;
   config: OperatorConfig;
+  /** The accounting ledger's read side, for the web UI's Nodes page. */
+  provideLedger?: (ledger: LedgerView) => void;
 }
 
 export type ControllerFactory = (ctx: ControllerContext) => Controller | Promise<Controller>;
@@ -71,6 +77,8 @@ export class Operator {
   private stopping = false;
   /** /metrics, /healthz, /readyz; src/operator-main.ts adds the read-only API (cluster-api-routes.ts). */
   readonly httpApp: Express;
+  /** The web UI under /ui/ of the metrics port; undefined when turned off. */
+  readonly ui?: WebUi;
   /** Ports actually bound (0 in the config picks a free one). */
   readonly ports = { metrics: 0, webhook: 0 };
 
@@ -88,6 +96,8 @@ export class Operator {
         return { ok: true };
       },
     });
+    const auth = uiAuthMode(config);
+    if (auth !== 'off') this.ui = new WebUi(this.httpApp, { auth, client, log: log.child({ component: 'ui' }) });
   }
 
   get isLeader(): boolean {
@@ -123,8 +133,11 @@ export class Operator {
   private async startControllers(): Promise<void> {
     // Events wait while any controller has changes queued: they report work, they should not slow it.
     const events = new EventRecorder(this.client, this.log, { holdWhile: () => this.controllers.some((c) => c.queue.hasNormalWork) });
-    const ctx: ControllerContext = { client: this.client, informers: this.informers, events, log: this.log, config: this.config };
+    let ledger: LedgerView | undefined;
+    const ctx: ControllerContext = { client: this.client, informers: this.informers, events, log: this.log, config: this.config, provideLedger: (l) => (ledger = l) };
     for (const factory of this.factories) this.controllers.push(await factory(ctx));
+    // The UI reads the caches the controllers just asked for; its handlers see every object from the first list.
+    this.ui?.attach(informerSources(ctx, () => ledger));
     this.informers.startAll();
     await this.informers.waitForSync();
     // Stopped while the caches filled: starting workers now would race the shutdown.
@@ -234,6 +247,8 @@ export class Operator {
         await this.client.delete('admissionregistration.k8s.io/v1', kind, WEBHOOK_CONFIGURATION_NAME).catch(() => false);
       }
     }
+    // Live UI streams never end by themselves: end them, or closing the server would wait for them.
+    this.ui?.close();
     const [webhooks, health] = await Promise.all([this.webhookServer?.close(HTTP_GRACE_MS), this.healthShutdown?.close(HTTP_GRACE_MS)]);
     this.log.info({ seconds: (Date.now() - t0) / 1000, connectionsCut: (webhooks?.connectionsCut ?? 0) + (health?.connectionsCut ?? 0) }, 'stopped');
   }

@@ -187,6 +187,15 @@ describe('the operator with only the rights deploy/ gives its ServiceAccount', (
     expect(refused()).toEqual([]);
   });
 
+  it('checks a web UI viewer\'s token with TokenReview and SubjectAccessReview (--ui-auth=token)', async () => {
+    const { kubeAccessReviewer } = await import('../../src/ui/ui-auth.ts');
+    const review = kubeAccessReviewer(sa);
+    // The operator's own token is known to the apiserver, and its account may get dcosclusters.
+    const own = (sa.config.getCurrentUser() as { token?: string }).token!;
+    expect(await review(own)).toMatchObject({ allowed: true, user: `system:serviceaccount:${DEPLOY_NAMESPACE}:${OPERATOR_ACCOUNT}` });
+    expect(await review('not-a-token')).toMatchObject({ allowed: false, status: 401 });
+  });
+
   it('is refused everything else it could be tempted to do', async () => {
     const refusedCalls = {
       'list Secrets in its own namespace': () => sa.list('v1', 'Secret', { namespace: DEPLOY_NAMESPACE }),
