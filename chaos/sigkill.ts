@@ -60,10 +60,19 @@ async function operate(client: KubeClient, ns: string, names: string[], live: Ma
   return ops;
 }
 
+export type RoundResult = WorldCheck & { round: number; ops: number; convergeSeconds: number };
+
 export async function sigkillRounds(args: string[]): Promise<void> {
-  const rounds = Number(args[0] ?? 5);
-  const count = Number(args[1] ?? 40);
   const report = await clusterUp(() => undefined);
+  const results = await runSigkillRounds({ rounds: Number(args[0] ?? 5), count: Number(args[1] ?? 40), kubeconfig: report.kubeconfig, say: console.log });
+  if (results.some((r) => !r.converged)) process.exitCode = 1;
+}
+
+/** The rounds, against the cluster of `kubeconfig`; the short version of npm test calls this too. */
+export async function runSigkillRounds(opts: { rounds: number; count: number; kubeconfig: string; say?: (line: string) => void }): Promise<RoundResult[]> {
+  const { rounds, count } = opts;
+  const say = opts.say ?? (() => undefined);
+  const report = { kubeconfig: opts.kubeconfig };
   const client = KubeClient.fromFile(report.kubeconfig);
   await installCrds(client, createLogger('warn'));
   const ns = `chaos-${Date.now().toString(36)}`;
@@ -71,8 +80,8 @@ export async function sigkillRounds(args: string[]): Promise<void> {
   const logPath = `/tmp/dcos-chaos-${ns}.log`;
   const names = Array.from({ length: count }, (_, i) => `svc-${i}`);
   const live = new Map<string, { instances: number; version: number }>();
-  const results: Array<WorldCheck & { round: number; ops: number; convergeSeconds: number }> = [];
-  console.log(`sigkill: ${rounds} rounds over ${count} DcosService names in ${ns} (operator log: ${logPath})`);
+  const results: RoundResult[] = [];
+  say(`sigkill: ${rounds} rounds over ${count} DcosService names in ${ns} (operator log: ${logPath})`);
 
   let operator = startOperator(report.kubeconfig, ns, logPath);
   for (let round = 1; round <= rounds; round++) {
@@ -90,7 +99,7 @@ export async function sigkillRounds(args: string[]): Promise<void> {
     }
     const convergeSeconds = (Date.now() - t0) / 1000;
     results.push({ ...check, round, ops, convergeSeconds });
-    console.log(`  round ${round}: killed ${(killAfter / 1000).toFixed(1)} s into ${ops} operations; ${check.converged ? `converged ${convergeSeconds.toFixed(1)} s after restart` : `NOT converged after ${convergeSeconds.toFixed(0)} s: ${check.problems.slice(0, 5).join('; ')}`}; ${check.services} DcosServices, ${check.objects} owned objects, lost ${check.lost}, duplicated ${check.duplicated}, orphaned ${check.orphaned}, status wrong ${check.statusWrong}`);
+    say(`  round ${round}: killed ${(killAfter / 1000).toFixed(1)} s into ${ops} operations; ${check.converged ? `converged ${convergeSeconds.toFixed(1)} s after restart` : `NOT converged after ${convergeSeconds.toFixed(0)} s: ${check.problems.slice(0, 5).join('; ')}`}; ${check.services} DcosServices, ${check.objects} owned objects, lost ${check.lost}, duplicated ${check.duplicated}, orphaned ${check.orphaned}, status wrong ${check.statusWrong}`);
   }
   operator.kill('SIGTERM');
   await new Promise((r) => operator.once('exit', r));
@@ -98,8 +107,8 @@ export async function sigkillRounds(args: string[]): Promise<void> {
 
   const sum = (k: 'lost' | 'duplicated' | 'orphaned' | 'statusWrong') => results.reduce((a, r) => a + r[k], 0);
   const worst = Math.max(...results.map((r) => r.convergeSeconds));
-  console.log('\n| rounds | DcosServices (names) | operations | owned objects checked | lost | duplicated | orphaned | status wrong | worst time to converge |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  console.log(`| ${rounds} | ${count} | ${results.reduce((a, r) => a + r.ops, 0)} | ${results.reduce((a, r) => a + r.objects, 0)} | ${sum('lost')} | ${sum('duplicated')} | ${sum('orphaned')} | ${sum('statusWrong')} | ${worst.toFixed(1)} s |`);
-  if (results.some((r) => !r.converged)) process.exitCode = 1;
+  say('\n| rounds | DcosServices (names) | operations | owned objects checked | lost | duplicated | orphaned | status wrong | worst time to converge |');
+  say('|---|---|---|---|---|---|---|---|---|');
+  say(`| ${rounds} | ${count} | ${results.reduce((a, r) => a + r.ops, 0)} | ${results.reduce((a, r) => a + r.objects, 0)} | ${sum('lost')} | ${sum('duplicated')} | ${sum('orphaned')} | ${sum('statusWrong')} | ${worst.toFixed(1)} s |`);
+  return results;
 }
