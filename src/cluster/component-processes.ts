@@ -78,6 +78,15 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+async function portFreeWithin(port: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!(await portIsFree(port))) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
 /** A component started by this process: its pid and how it ended, once it has. */
 export interface StartedComponent {
   pid: number;
@@ -87,7 +96,9 @@ export interface StartedComponent {
 }
 
 export async function startComponent(files: ClusterFiles, spec: ComponentSpec): Promise<StartedComponent> {
-  if (!(await portIsFree(spec.port))) {
+  // A process just stopped can still hold its port for a moment: a Go program's main thread shows as a
+  // zombie (gone, to processAlive) while its other threads, and so its sockets, are still closing.
+  if (!(await portFreeWithin(spec.port, 10_000))) {
     throw new ClusterError(
       `start ${spec.name}`,
       `port ${spec.port} on 127.0.0.1 is taken by another process`,
