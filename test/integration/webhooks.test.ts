@@ -92,7 +92,7 @@ describe('admission webhooks on the real kube-apiserver', () => {
         { cmd: 'sleep 1000', container: IMAGE, portDefinitions: [{ port: 0, name: 'http' }], healthChecks: [{ protocol: 'HTTP', path: '/health', portIndex: 3 }] },
         /spec\.healthChecks\[0\]\.portIndex: expected a port index 0-0, got 3/,
       ],
-      ['a LIKE with an open-ended regex', { cmd: 'sleep 1000', container: IMAGE, constraints: [['topology.kubernetes.io/zone', 'LIKE', 'zone-.*']] }, /spec\.constraints\[0\]\[2\]: expected a regular expression that lists values .*got "zone-\.\*"/],
+      ['a LIKE whose value is not a regular expression', { cmd: 'sleep 1000', container: IMAGE, constraints: [['topology.kubernetes.io/zone', 'LIKE', 'zone-(']] }, /spec\.constraints\[0\]\[2\]: expected a regular expression, got "zone-\("/],
     ])('%s', async (_rule, spec, expected) => {
       const name = 'refused';
       const res = await apply('DcosService', name, spec);
@@ -111,6 +111,13 @@ describe('admission webhooks on the real kube-apiserver', () => {
       expect(res.stderr).toMatch(/^\* spec\.args: expected either cmd or args, got both$/m);
       expect(res.stderr).toMatch(/^\* spec\.constraints\[0\]\[1\]: expected one of .*, got "NEAR"$/m);
     });
+  });
+
+  it('admits a LIKE with an open-ended regex, as Marathon did, and `kubectl apply` prints what is not enforced', async () => {
+    const res = await apply('DcosService', 'open-like', { cmd: 'sleep 1000', container: IMAGE, constraints: [['topology.kubernetes.io/zone', 'LIKE', 'zone-.*']] });
+    expect(res.stdout).toMatch(/dcosservice\.dcos\.dev\/open-like created/);
+    expect(res.stderr).toMatch(/^Warning: spec\.constraints\[0\]\[2\]: not enforced: node affinity matches listed values/m);
+    await deleteService('open-like');
   });
 
   it('admits a plain Marathon `cmd` app that names no image, which the operator runs with its default image', async () => {
