@@ -13,7 +13,7 @@ import { deploymentStrategy } from './marathon-upgrade-strategy.ts';
 import { claimName } from './marathon-volumes.ts';
 import { resolveAppId } from './app-id.ts';
 import { workloadFor } from './marathon-workload.ts';
-import { isLabelValue } from './kube-names.ts';
+import { dnsLabelName, isLabelValue } from './kube-names.ts';
 import {
   APP_ID_ANNOTATION,
   GROUP_LABEL,
@@ -47,6 +47,15 @@ export type TranslateResult =
 /** The absolute Marathon app id of a DcosService: spec.id, else the object name. */
 export function appIdOf(svc: DcosService): string {
   return resolveAppId(svc.spec.id ?? svc.metadata.name);
+}
+
+/**
+ * The name of the StatefulSet of a DcosService named `name`: its pods are `<name>-<ordinal>` and take
+ * that as their hostname (a DNS-1123 label), and the controller-revision-hash label `<name>-<hash>`
+ * must stay within 63 characters, so at most 52 characters without dots.
+ */
+export function statefulSetName(name: string): string {
+  return dnsLabelName(name, 52);
 }
 
 /** The label selector of a DcosService's pods, as the scale subresource wants it in status.selector. */
@@ -104,13 +113,17 @@ export function translateService(svc: DcosService, opts: TranslateOptions = {}):
       template: { metadata: { labels: { ...labels }, annotations: templateAnnotations }, spec: pod.podSpec },
     },
   };
-  const result: TranslateResult = { ok: true, appId, workload: workloadFor(deployment, spec, pod), warnings, errors: [] };
+  const serviceName = dnsLabelName(name);
+  const workload = workloadFor(deployment, spec, pod, { statefulSet: statefulSetName(name), service: serviceName });
+  const renamed = [...(workload.kind === 'StatefulSet' && workload.metadata.name !== name ? [`the StatefulSet ${JSON.stringify(workload.metadata.name)} (its pods' hostnames are <name>-<ordinal>, labels that hold no '.')`] : []), ...(pod.ports.length > 0 && serviceName !== name ? [`the Service ${JSON.stringify(serviceName)} (a Service name is a DNS-1035 label: lowercase letters, digits and '-', starting with a letter)`] : [])];
+  if (renamed.length > 0) warnings.push({ path: 'metadata.name', message: `mapped: ${JSON.stringify(name)} cannot name every child; ${renamed.join(' and ')} take${renamed.length > 1 ? '' : 's'} a name derived from it` });
+  const result: TranslateResult = { ok: true, appId, workload, warnings, errors: [] };
   if (pod.ports.length > 0) {
     const vips = pod.ports.flatMap((p) => (p.vip !== undefined ? [p.vip] : []));
     result.service = {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: meta(name, vips.length > 0 ? { [VIPS_ANNOTATION]: vips.join(',') } : {}),
+      metadata: meta(serviceName, vips.length > 0 ? { [VIPS_ANNOTATION]: vips.join(',') } : {}),
       spec: { type: 'ClusterIP', selector: { ...selector }, ports: servicePorts(pod.ports) },
     };
   }
