@@ -4,6 +4,7 @@ import type { Deployment, ObjectMeta, OwnerReference, PersistentVolumeClaim, Ser
 import type { FieldError, Notice } from './field-errors.ts';
 import { withoutNulls } from '../resources/marathon-json.ts';
 import { numbersFromStrings } from './marathon-numeric-strings.ts';
+import { legacyContainer } from './marathon-legacy-container.ts';
 import { applyMarathonDefaults, hasPersistentVolumes } from './marathon-defaults.ts';
 import { fieldFates, marathonAppRules } from './marathon-validation.ts';
 import { translatePod, type PodOptions } from './marathon-pod.ts';
@@ -77,7 +78,8 @@ export function translateService(svc: DcosService, opts: TranslateOptions = {}):
   // Marathon's JSON may say null for "not set"; the defaulting webhook drops them, older objects may have them.
   // Numbers written as strings (Marathon 0.x): the defaulting webhook stores the numbers, older objects may not.
   const numeric = numbersFromStrings(withoutNulls(svc.spec));
-  const spec = applyMarathonDefaults(numeric.spec);
+  const legacy = legacyContainer(numeric.spec);
+  const spec = applyMarathonDefaults(legacy.spec);
   const appId = appIdOf(svc);
   const name = svc.metadata.name;
   const namespace = svc.metadata.namespace;
@@ -96,7 +98,7 @@ export function translateService(svc: DcosService, opts: TranslateOptions = {}):
 
   const fates = fieldFates(spec);
   const pod = translatePod(spec, { ...opts, appId, selector, claimMeta: (containerPath) => meta(claimName(name, containerPath)) });
-  const warnings = [...numeric.notices, ...fates.notices, ...pod.notices];
+  const warnings = [...numeric.notices, ...legacy.notices, ...fates.notices, ...pod.notices];
   const errors = [...marathonAppRules(spec, appId), ...fates.errors, ...userLabels.errors, ...pod.errors];
   if (errors.length > 0) return { ok: false, appId, errors, warnings };
 

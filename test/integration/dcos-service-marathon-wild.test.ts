@@ -7,7 +7,11 @@ import { corpusPath, corpusPresent, describeCorpus } from '../support/corpora.ts
 import { marathonWildApps } from '../support/marathon-wild.ts';
 import { judgeWildApp } from '../../scripts/compatibility/marathon-wild-section.ts';
 import { dcosServiceController } from '../../src/controllers/dcos-service-controller.ts';
-import { resolveDependencies } from '../../src/marathon/index.ts';
+import { resolveDependencies, translateService } from '../../src/marathon/index.ts';
+import { dnsLabelName } from '../../src/marathon/kube-names.ts';
+import { defaultOperatorConfig } from '../../src/operator/operator-config.ts';
+import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
+import type { DcosService } from '../../src/resources/dcos-service.ts';
 import { WEBHOOK_CONFIGURATION_NAME } from '../../src/webhooks/webhook-configurations.ts';
 import type { Operator } from '../../src/operator/operator.ts';
 
@@ -88,5 +92,11 @@ describeCorpus('marathon-wild', 'real-world Marathon apps on the local control p
     const svc = await read.waitForStatus(app.name, (s) => s.status?.observedGeneration === s.metadata.generation && (mayStage ? (s.status?.tasksRunning ?? 0) + (s.status?.tasksStaged ?? 0) === instances : s.status?.tasksRunning === instances));
     expect(svc.status?.appId).toBe(app.appId);
     expect((await read.getDeployment(app.name)).spec.replicas).toBe(instances);
+    // An app with ports has its Service, under a name the apiserver takes (`postgres9.5` -> `postgres9-5`).
+    const translated = translateService(svc as DcosService, { defaultImage: defaultOperatorConfig().defaultImage });
+    if (translated.ok && translated.service) {
+      const service = await client.get<KubeObjectLike>('v1', 'Service', dnsLabelName(app.name), ns);
+      expect(service.metadata.ownerReferences?.[0]?.name).toBe(app.name);
+    }
   }, 180_000);
 });
