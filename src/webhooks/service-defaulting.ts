@@ -17,10 +17,20 @@ export interface ServiceDefaults {
  * unknown fields are kept as written (validation warns about them). Empty when nothing changes (the
  * object is then admitted untouched), and empty for a spec without the schema's shape: mutation runs
  * before schema validation, so such a spec reaches this webhook, and validation then refuses it
- * naming the field (defaults would only garble it).
+ * naming the field (defaults would only garble it); only its numeric strings become numbers.
  */
 export function serviceDefaults(obj: { spec?: unknown }): ServiceDefaults {
-  if (!dcosServiceSpecSchema.safeParse(obj.spec).success) return { patch: [], warnings: [] };
+  if (typeof obj.spec !== 'object' || obj.spec === null || Array.isArray(obj.spec)) return { patch: [], warnings: [] };
+  if (!dcosServiceSpecSchema.safeParse(obj.spec).success) {
+    // Still store numbers for numeric strings: the apiserver's scale subresource reads spec.instances
+    // as an integer before validation runs, and would otherwise hide the real problem behind its own.
+    const { spec, notices } = numbersFromStrings(obj.spec as Record<string, unknown>);
+    const patch = notices.map((n) => {
+      const field = n.path.slice('spec.'.length);
+      return { op: 'replace', path: `/spec/${field}`, value: spec[field] };
+    });
+    return { patch, warnings: notices.map((n) => `${n.path}: ${n.message}`) };
+  }
   const numeric = numbersFromStrings(withoutNulls(obj.spec as DcosServiceSpec));
   const defaulted = applyMarathonDefaults(numeric.spec);
   const warnings = numeric.notices.map((n) => `${n.path}: ${n.message}`);

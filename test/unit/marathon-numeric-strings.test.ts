@@ -83,3 +83,11 @@ describe('the CRD takes a number or a string for these fields, and still documen
     expect(props.mem.description).toMatch(/MiB/);
   });
 });
+
+describe('a spec the schema refuses elsewhere', () => {
+  test('the defaulting webhook still stores its numeric strings as numbers (the scale subresource reads instances first), and nothing else', () => {
+    const { patch, warnings } = serviceDefaults({ spec: { ...image(), instances: '2', cpus: 'lots' } });
+    expect(patch).toEqual([{ op: 'replace', path: '/spec/instances', value: 2 }]);
+    expect(warnings).toEqual([expect.stringMatching(/^spec\.instances: mapped/)]);
+  });
+});
