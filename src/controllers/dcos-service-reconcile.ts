@@ -142,17 +142,18 @@ export async function reconcileDcosService(r: DcosServiceReconciler, key: string
 /** Claims first (pods must find them), then the workload and the Service; the workload of the other kind goes. */
 async function applyChildren(r: DcosServiceReconciler, key: string, result: Extract<TranslateResult, { ok: true }>, replaced: WorkloadObj | undefined): Promise<WorkloadObj> {
   const ns = result.workload.metadata.namespace;
-  const name = result.workload.metadata.name;
+  const stale = r.k8sServices.get(key)?.metadata.name;
   const apply = (child: KubeObjectLike) => writeChild(child, () => r.client.apply(child));
   await Promise.all((result.persistentVolumeClaims ?? []).map((claim) => apply(claim as unknown as KubeObjectLike)));
   // Both kinds select the same pods: the old one goes first, so the tasks are never counted twice.
-  if (replaced) await writeChild(replaced, () => r.client.delete('apps/v1', replaced.kind, name, ns));
+  // Each child by its own name: a StatefulSet or Service may take a name derived from the app's (no dots).
+  if (replaced) await writeChild(replaced, () => r.client.delete('apps/v1', replaced.kind, replaced.metadata.name, ns));
   const [workload] = await Promise.all([
     apply(result.workload as unknown as KubeObjectLike),
     result.service
       ? apply(result.service as unknown as KubeObjectLike)
-      : r.k8sServices.get(key)
-        ? writeChild({ kind: 'Service', metadata: { name } }, () => r.client.delete('v1', 'Service', name, ns))
+      : stale
+        ? writeChild({ kind: 'Service', metadata: { name: stale } }, () => r.client.delete('v1', 'Service', stale, ns))
         : undefined,
   ]);
   return workload as WorkloadObj;

@@ -42,3 +42,33 @@ export function slug(s: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
 }
+
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A Service name: lowercase letters, digits and '-', starting with a letter, at most 63 characters. */
+export function isDns1035Label(s: string): boolean {
+  return s.length <= 63 && DNS1035_LABEL.test(s);
+}
+
+/** A short, stable digest of a name (FNV-1a, 32 bits, base 36), to keep shortened names apart. */
+function digest(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(36).padStart(7, '0');
+}
+
+/**
+ * The DNS-1035 label a child that must have one (a Service; a StatefulSet, whose pods' hostnames are
+ * `<name>-<ordinal>`) takes for a DcosService named `name` (a DNS-1123 subdomain, which may hold dots
+ * and start with a digit): `name` itself when it is one; else each character a label cannot hold
+ * becomes '-' (`postgres9.5` -> `postgres9-5`) and a leading digit gets `svc-`; a result longer than
+ * `max` is cut and ends with a digest of `name`, so two long names stay apart. Deterministic.
+ */
+export function dnsLabelName(name: string, max = 63): string {
+  if (name.length <= max && isDns1035Label(name)) return name;
+  let label = name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '');
+  if (!/^[a-z]/.test(label)) label = `svc-${label}`.replace(/-+$/, '');
+  if (label.length <= max) return label;
+  const tail = digest(name);
+  return `${label.slice(0, max - tail.length - 1).replace(/-+$/, '')}-${tail}`;
+}

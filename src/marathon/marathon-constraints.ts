@@ -89,13 +89,22 @@ export function translateConstraints(constraints: unknown[][] | undefined, ownPo
       errors.push({ path: `${path}[0]`, message: `expected hostname, @zone, @region or an attribute name that is a valid node label key, got ${describeValue(f)}` });
       return;
     }
+    const noNodeMatches = () => {
+      // A label both present and absent: no node satisfies it.
+      required.push({ key, operator: 'Exists' }, { key, operator: 'DoesNotExist' });
+    };
     const exactValue = (): string | undefined => {
       if (v === undefined || v === '') {
         errors.push({ path: `${path}[2]`, message: `expected a value for ${String(operator)}` });
         return undefined;
       }
       if (!isLabelValue(v)) {
-        errors.push({ path: `${path}[2]`, message: `expected a value a node label can hold (at most 63 letters, digits, '-', '_', '.'), got ${describeValue(v)}` });
+        // Marathon accepted any string; no agent attribute held it, so the tasks stayed staged. Same here.
+        noNodeMatches();
+        notices.push({
+          path: `${path}[2]`,
+          message: `no node can run the tasks: a node label cannot hold ${describeValue(v)} (at most 63 letters, digits, '-', '_', '.'), so no node's ${f} matches it and the tasks stay pending, as Marathon's stayed staged when no agent's ${f} was ${describeValue(v)}`,
+        });
         return undefined;
       }
       return v;
@@ -184,12 +193,18 @@ export function translateConstraints(constraints: unknown[][] | undefined, ownPo
           });
           break;
         }
+        // Values no node label can hold match no node: LIKE cannot pick them, UNLIKE need not exclude them.
         const bad = values.filter((x) => !isLabelValue(x) || x === '');
+        const good = values.filter((x) => !bad.includes(x));
         if (bad.length > 0) {
-          errors.push({ path: `${path}[2]`, message: `expected values a node label can hold, got ${bad.map((b) => JSON.stringify(b)).join(', ')}` });
-          break;
+          const none = operator === 'LIKE' && good.length === 0;
+          notices.push({
+            path: `${path}[2]`,
+            message: `${bad.map((b) => JSON.stringify(b)).join(', ')}: no node label can hold ${bad.length > 1 ? 'these' : 'this'}, so no node's ${f} matches ${bad.length > 1 ? 'them' : 'it'}${none ? '; no node can run the tasks, they stay pending (staged, as on Marathon when no agent matched)' : ''}`,
+          });
         }
-        required.push({ key, operator: operator === 'LIKE' ? 'In' : 'NotIn', values: values.sort() });
+        if (good.length > 0) required.push({ key, operator: operator === 'LIKE' ? 'In' : 'NotIn', values: good.sort() });
+        else if (operator === 'LIKE') noNodeMatches();
         break;
       }
       default:

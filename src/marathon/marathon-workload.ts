@@ -32,7 +32,7 @@ export function statefulSetMaxUnavailable(spec: DcosServiceSpec): number {
 }
 
 /** The workload for a translated app: `deployment` as built, or the StatefulSet of the same pods. */
-export function workloadFor(deployment: Deployment, spec: DcosServiceSpec, parts: WorkloadParts): Workload {
+export function workloadFor(deployment: Deployment, spec: DcosServiceSpec, parts: WorkloadParts, names: { statefulSet: string; service: string } = { statefulSet: deployment.metadata.name, service: deployment.metadata.name }): Workload {
   const own = deployment.spec.template;
   const template: Deployment['spec']['template'] =
     parts.podAnnotations === undefined ? own : { ...own, metadata: { ...own.metadata, annotations: { ...parts.podAnnotations, ...own.metadata.annotations } } };
@@ -40,10 +40,11 @@ export function workloadFor(deployment: Deployment, spec: DcosServiceSpec, parts
   const statefulSet: StatefulSet = {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: deployment.metadata,
+    metadata: { ...deployment.metadata, name: names.statefulSet },
     spec: {
       replicas: deployment.spec.replicas,
-      serviceName: deployment.metadata.name,
+      // The governing Service: the app's own Service name (a DNS-1035 label), whether or not it has ports.
+      serviceName: names.service,
       selector: deployment.spec.selector,
       podManagementPolicy: 'Parallel',
       updateStrategy: { type: 'RollingUpdate' },

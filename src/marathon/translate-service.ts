@@ -3,6 +3,8 @@ import { API_VERSION } from '../resources/api-group.ts';
 import type { Deployment, ObjectMeta, OwnerReference, PersistentVolumeClaim, Service, Workload } from './kube-objects.ts';
 import type { FieldError, Notice } from './field-errors.ts';
 import { withoutNulls } from '../resources/marathon-json.ts';
+import { numbersFromStrings } from './marathon-numeric-strings.ts';
+import { legacyContainer } from './marathon-legacy-container.ts';
 import { applyMarathonDefaults, hasPersistentVolumes } from './marathon-defaults.ts';
 import { fieldFates, marathonAppRules } from './marathon-validation.ts';
 import { translatePod, type PodOptions } from './marathon-pod.ts';
@@ -12,7 +14,7 @@ import { deploymentStrategy } from './marathon-upgrade-strategy.ts';
 import { claimName } from './marathon-volumes.ts';
 import { resolveAppId } from './app-id.ts';
 import { workloadFor } from './marathon-workload.ts';
-import { isLabelValue } from './kube-names.ts';
+import { dnsLabelName, isLabelValue } from './kube-names.ts';
 import {
   APP_ID_ANNOTATION,
   GROUP_LABEL,
@@ -48,6 +50,15 @@ export function appIdOf(svc: DcosService): string {
   return resolveAppId(svc.spec.id ?? svc.metadata.name);
 }
 
+/**
+ * The name of the StatefulSet of a DcosService named `name`: its pods are `<name>-<ordinal>` and take
+ * that as their hostname (a DNS-1123 label), and the controller-revision-hash label `<name>-<hash>`
+ * must stay within 63 characters, so at most 52 characters without dots.
+ */
+export function statefulSetName(name: string): string {
+  return dnsLabelName(name, 52);
+}
+
 /** The label selector of a DcosService's pods, as the scale subresource wants it in status.selector. */
 export function podSelector(svc: DcosService): Record<string, string> {
   return { [SERVICE_LABEL]: svc.metadata.name };
@@ -65,7 +76,10 @@ function groupLabel(appId: string): Record<string, string> {
 
 export function translateService(svc: DcosService, opts: TranslateOptions = {}): TranslateResult {
   // Marathon's JSON may say null for "not set"; the defaulting webhook drops them, older objects may have them.
-  const spec = applyMarathonDefaults(withoutNulls(svc.spec));
+  // Numbers written as strings (Marathon 0.x): the defaulting webhook stores the numbers, older objects may not.
+  const numeric = numbersFromStrings(withoutNulls(svc.spec));
+  const legacy = legacyContainer(numeric.spec);
+  const spec = applyMarathonDefaults(legacy.spec);
   const appId = appIdOf(svc);
   const name = svc.metadata.name;
   const namespace = svc.metadata.namespace;
@@ -84,7 +98,7 @@ export function translateService(svc: DcosService, opts: TranslateOptions = {}):
 
   const fates = fieldFates(spec);
   const pod = translatePod(spec, { ...opts, appId, selector, claimMeta: (containerPath) => meta(claimName(name, containerPath)) });
-  const warnings = [...fates.notices, ...pod.notices];
+  const warnings = [...numeric.notices, ...legacy.notices, ...fates.notices, ...pod.notices];
   const errors = [...marathonAppRules(spec, appId), ...fates.errors, ...userLabels.errors, ...pod.errors];
   if (errors.length > 0) return { ok: false, appId, errors, warnings };
 
@@ -101,13 +115,17 @@ export function translateService(svc: DcosService, opts: TranslateOptions = {}):
       template: { metadata: { labels: { ...labels }, annotations: templateAnnotations }, spec: pod.podSpec },
     },
   };
-  const result: TranslateResult = { ok: true, appId, workload: workloadFor(deployment, spec, pod), warnings, errors: [] };
+  const serviceName = dnsLabelName(name);
+  const workload = workloadFor(deployment, spec, pod, { statefulSet: statefulSetName(name), service: serviceName });
+  const renamed = [...(workload.kind === 'StatefulSet' && workload.metadata.name !== name ? [`the StatefulSet ${JSON.stringify(workload.metadata.name)} (its pods' hostnames are <name>-<ordinal>, labels that hold no '.')`] : []), ...(pod.ports.length > 0 && serviceName !== name ? [`the Service ${JSON.stringify(serviceName)} (a Service name is a DNS-1035 label: lowercase letters, digits and '-', starting with a letter)`] : [])];
+  if (renamed.length > 0) warnings.push({ path: 'metadata.name', message: `mapped: ${JSON.stringify(name)} cannot name every child; ${renamed.join(' and ')} take${renamed.length > 1 ? '' : 's'} a name derived from it` });
+  const result: TranslateResult = { ok: true, appId, workload, warnings, errors: [] };
   if (pod.ports.length > 0) {
     const vips = pod.ports.flatMap((p) => (p.vip !== undefined ? [p.vip] : []));
     result.service = {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: meta(name, vips.length > 0 ? { [VIPS_ANNOTATION]: vips.join(',') } : {}),
+      metadata: meta(serviceName, vips.length > 0 ? { [VIPS_ANNOTATION]: vips.join(',') } : {}),
       spec: { type: 'ClusterIP', selector: { ...selector }, ports: servicePorts(pod.ports) },
     };
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { KindDefinition, KubeObject } from './kind-definition.ts';
 import { statusBase } from './conditions.ts';
-import { acceptMarathonJson } from './marathon-json.ts';
+import { acceptMarathonJson, acceptNumericStrings } from './marathon-json.ts';
 
 /*
  * The Marathon app definition (Marathon 1.8+ RAML types, field names and meanings kept).
@@ -273,8 +273,11 @@ const marathonAppSchema = z
 /** The app the translation reads: nulls dropped (withoutNulls), unknown fields left aside. */
 export type DcosServiceSpec = z.infer<typeof marathonAppSchema>;
 
-/** The spec as users write it (CRD, admission): Marathon's own JSON, nulls and unknown fields included. */
-export const dcosServiceSpecSchema: z.ZodType<DcosServiceSpec> = acceptMarathonJson(marathonAppSchema);
+/**
+ * The spec as users write it (CRD, admission): Marathon's own JSON, nulls and unknown fields included,
+ * and numbers written as strings in the top-level resource fields (Marathon 0.x read them).
+ */
+export const dcosServiceSpecSchema: z.ZodType<DcosServiceSpec> = acceptNumericStrings(acceptMarathonJson(marathonAppSchema));
 
 export const taskFailureSchema = z
   .object({

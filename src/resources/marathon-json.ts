@@ -48,3 +48,62 @@ export function withoutNulls<T>(value: T): T {
   for (const [key, item] of Object.entries(value)) if (item !== null) out[key] = withoutNulls(item);
   return out as T;
 }
+
+/**
+ * The top-level app fields that also take a string holding a number, as Marathon 0.x (Jackson) read
+ * them (see src/marathon/marathon-numeric-strings.ts), and whether the number must be an integer.
+ */
+export const NUMERIC_STRING_FIELDS = { cpus: false, mem: false, disk: false, gpus: true, instances: true } as const;
+
+// Jackson's number syntax: optional sign, digits with an optional fraction, optional exponent.
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The number a string holds, as Jackson read it (surrounding blanks allowed), or undefined. */
+export function numberInString(text: string, integer: boolean): number | undefined {
+  const t = text.trim();
+  if (integer ? !/^[+-]?\d+$/.test(t) : !DECIMAL.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function describeScalar(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+/**
+ * A number field that also takes a string holding one. The CRD cannot say "number or string" for a
+ * fraction (x-kubernetes-int-or-string is for integers only, and a structural schema has no
+ * unions), so a fraction field is an untyped preserve-unknown-fields node whose description says what
+ * it takes; the webhook checks the value with `number`'s own rules.
+ */
+function numberOrNumericString(number: z.ZodType, integer: boolean, description: string | undefined): z.ZodType {
+  const crd = { ...(integer ? { 'x-kubernetes-int-or-string': true } : { 'x-kubernetes-preserve-unknown-fields': true }), nullable: true };
+  const checked = z.unknown().superRefine((value, ctx) => {
+    if (value === null || value === undefined) return;
+    const n = typeof value === 'string' ? numberInString(value, integer) : value;
+    if (typeof n !== 'number') {
+      ctx.addIssue({ code: 'custom', message: `expected ${integer ? 'an integer' : 'a number'} (or a string holding one), got ${describeScalar(value)}` });
+      return;
+    }
+    const result = number.safeParse(n);
+    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+  });
+  const text = `${description ?? ''} Also a string holding the number (as Marathon 0.x read it), stored as the number.`.trim();
+  return checked.meta(crd).describe(text).optional();
+}
+
+/** `schema` (an app object) whose NUMERIC_STRING_FIELDS also take numeric strings; its type is unchanged. */
+export function acceptNumericStrings<T extends z.ZodType>(schema: T): T {
+  if (!(schema instanceof z.ZodObject)) throw new Error('acceptNumericStrings: expected an object schema');
+  const shape = { ...(schema.shape as Record<string, z.ZodType>) };
+  for (const [field, integer] of Object.entries(NUMERIC_STRING_FIELDS)) {
+    const declared = shape[field];
+    if (declared === undefined) throw new Error(`acceptNumericStrings: the app schema has no ${field}`);
+    let number: z.ZodType = declared;
+    while (number instanceof z.ZodOptional || number instanceof z.ZodNullable) number = number.unwrap() as z.ZodType;
+    shape[field] = numberOrNumericString(number, integer, declared.description ?? number.description);
+  }
+  return withDef(schema, { ...schema._zod.def, shape }) as unknown as T;
+}

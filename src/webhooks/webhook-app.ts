@@ -2,7 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Logger } from 'pino';
 import { admissionReviewSchema, allow, deny, zodProblems, type AdmissionResponse } from './admission-review.ts';
 import type { KindValidator } from './kind-validators.ts';
-import { serviceDefaultsPatch } from './service-defaulting.ts';
+import { serviceDefaults } from './service-defaulting.ts';
 
 /** The apiserver sends at most ~3 MiB objects; anything bigger is not an AdmissionReview. */
 const BODY_LIMIT = '4mb';
@@ -68,8 +68,8 @@ export function createWebhookApp(opts: WebhookAppOptions): Express {
     if (request.kind.kind !== 'DcosService' || (request.operation !== 'CREATE' && request.operation !== 'UPDATE')) return send(res, 'mutate', started, allow(request.uid));
     const obj = request.object;
     try {
-      const patch = typeof obj === 'object' && obj !== null ? serviceDefaultsPatch(obj as { spec?: unknown }) : [];
-      send(res, 'mutate', started, allow(request.uid, { patch }));
+      const { patch, warnings } = typeof obj === 'object' && obj !== null ? serviceDefaults(obj as { spec?: unknown }) : { patch: [], warnings: [] };
+      send(res, 'mutate', started, allow(request.uid, { patch, warnings }));
     } catch (err) {
       // Defaulting is best effort (failurePolicy Ignore): admit unchanged and let validation judge the object.
       opts.log.error({ err, kind: request.kind.kind }, 'defaulting failed');

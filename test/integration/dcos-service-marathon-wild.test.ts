@@ -7,7 +7,11 @@ import { corpusPath, corpusPresent, describeCorpus } from '../support/corpora.ts
 import { marathonWildApps } from '../support/marathon-wild.ts';
 import { judgeWildApp } from '../../scripts/compatibility/marathon-wild-section.ts';
 import { dcosServiceController } from '../../src/controllers/dcos-service-controller.ts';
-import { resolveDependencies } from '../../src/marathon/index.ts';
+import { resolveDependencies, translateService } from '../../src/marathon/index.ts';
+import { dnsLabelName } from '../../src/marathon/kube-names.ts';
+import { defaultOperatorConfig } from '../../src/operator/operator-config.ts';
+import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
+import type { DcosService } from '../../src/resources/dcos-service.ts';
 import { WEBHOOK_CONFIGURATION_NAME } from '../../src/webhooks/webhook-configurations.ts';
 import type { Operator } from '../../src/operator/operator.ts';
 
@@ -81,12 +85,21 @@ describeCorpus('marathon-wild', 'real-world Marathon apps on the local control p
       expect(svc.status?.appId).toBe(app.appId);
       return;
     }
-    // Fixed host ports (taken by other apps on the 4 fake nodes), hostname UNIQUE beyond the node count
-    // and persistent volumes (no storage provisioner here) leave tasks staged: every task is then
+    // Fixed host ports (taken by other apps on the 4 fake nodes), hostname UNIQUE beyond the node count,
+    // constraints no node matches (a value no node label can hold) and persistent volumes (no storage provisioner here) leave tasks staged: every task is then
     // running or staged, as Marathon's would wait for offers.
-    const mayStage = JSON.stringify(spec).includes('"hostPort":') || (spec.constraints ?? []).some((c) => c[1] === 'UNIQUE') || (spec.container?.volumes ?? []).some((v) => v.persistent !== undefined);
+    const mayStage = row.details.some((d) => d.includes('no node can run the tasks')) || JSON.stringify(spec).includes('"hostPort":') || (spec.constraints ?? []).some((c) => c[1] === 'UNIQUE') || (spec.container?.volumes ?? []).some((v) => v.persistent !== undefined);
     const svc = await read.waitForStatus(app.name, (s) => s.status?.observedGeneration === s.metadata.generation && (mayStage ? (s.status?.tasksRunning ?? 0) + (s.status?.tasksStaged ?? 0) === instances : s.status?.tasksRunning === instances));
     expect(svc.status?.appId).toBe(app.appId);
-    expect((await read.getDeployment(app.name)).spec.replicas).toBe(instances);
+    // Its workload (a Deployment, or a StatefulSet for persistent volumes) and, for an app with ports,
+    // its Service, under names the apiserver takes (`postgres9.5` -> Service `postgres9-5`).
+    const translated = translateService(svc as DcosService, { defaultImage: defaultOperatorConfig().defaultImage });
+    if (!translated.ok) throw new Error(`admitted but not translated: ${JSON.stringify(translated.errors)}`);
+    const workload = await client.get<KubeObjectLike & { spec: { replicas?: number } }>('apps/v1', translated.workload.kind, translated.workload.metadata.name, ns);
+    expect(workload.spec.replicas).toBe(instances);
+    if (translated.service) {
+      const service = await client.get<KubeObjectLike>('v1', 'Service', dnsLabelName(app.name), ns);
+      expect(service.metadata.ownerReferences?.[0]?.name).toBe(app.name);
+    }
   }, 180_000);
 });

@@ -73,6 +73,18 @@ describe('DcosService backed by a StatefulSet (one volume per instance)', () => 
     expect(kubectl(['events', '-n', ns, '--for', 'dcosservice/scaled']).stdout).toMatch(/Scaled\s.*from 2 to 3/);
   });
 
+  it('runs an app named with a dot (/postgres9.5): its StatefulSet and Service take postgres9-5, its pods start', async () => {
+    await client.create(dcosService(ns, 'postgres9.5', residentApp({ instances: 1, portDefinitions: [{ port: 5432, name: 'pg' }] })));
+    const sts = await eventually(() => getStatefulSet('postgres9-5'));
+    expect(sts.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'DcosService', name: 'postgres9.5' });
+    const service = await eventually(() => client.get<KubeObjectLike>('v1', 'Service', 'postgres9-5', ns));
+    expect(service.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'DcosService', name: 'postgres9.5' });
+    // Pods named <statefulset>-<ordinal> take that name as hostname: the apiserver admits them.
+    const { status } = await read().waitRunning('postgres9.5', 1, 90_000);
+    expect(status).toMatchObject({ instances: 1, tasksRunning: 1, appId: '/postgres9.5' });
+    expect(status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True' });
+  });
+
   it('removes the StatefulSet and its pods when the DcosService is deleted', async () => {
     await client.create(dcosService(ns, 'doomed', residentApp()));
     await read().waitRunning('doomed', 2, 90_000);

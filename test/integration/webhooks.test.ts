@@ -184,6 +184,25 @@ describe('admission webhooks on the real kube-apiserver', () => {
     expect((await getYaml('DcosService', 'minimal')).spec).toEqual(spec);
   });
 
+  it.each([
+    ['client-side', 'strings-csa', [] as string[]],
+    ['server-side', 'strings-ssa', ['--server-side']],
+  ])('`kubectl apply` (%s) of numbers written as strings (Marathon 0.x) stores the numbers and warns naming each field', async (_how, name, flags) => {
+    const spec = { cmd: 'sleep 3600', container: IMAGE, cpus: '0.1', mem: '128', instances: '0' };
+    const res = await kubectl(['apply', ...flags, '-n', ns, '-f', '-'], manifest('DcosService', name, spec, ns));
+    expect(res.status, res.stderr).toBe(0);
+    for (const field of ['cpus', 'mem', 'instances']) expect(res.stderr).toMatch(new RegExp(`Warning: spec\\.${field}: mapped: the string "[0-9.]+" is read as the number`));
+    expect((await getYaml('DcosService', name)).spec).toMatchObject({ cpus: 0.1, mem: 128, instances: 0 });
+    // The scale subresource reads the stored integer.
+    const scale = await kubectl(['scale', 'dcosservice', name, '-n', ns, '--replicas=0']);
+    expect(scale.status, scale.stderr).toBe(0);
+    // Not a number at all: refused by the webhook, naming the field.
+    const bad = await kubectl(['apply', ...flags, '-n', ns, '-f', '-'], manifest('DcosService', `${name}-bad`, { ...spec, cpus: 'lots' }, ns));
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/spec\.cpus: expected a number \(or a string holding one\), got the string "lots"/);
+    await deleteService(name);
+  });
+
   it('rotates the serving certificate in its Secret before expiry, and the webhook server answers with the new one', async () => {
     const req = { namespace: ns, secretName: 'rotation-tls', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], renewBeforeDays: 30 };
     type TlsSecret = KubeObjectLike & { data: Record<string, string> };

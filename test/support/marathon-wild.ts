@@ -37,9 +37,8 @@ function appsOf(node: Json, parent: string): Json[] {
 
 /** The DcosService name of an app id: objectNameForAppId, or a slug when that is no valid object name. */
 export function wildName(appId: string): string {
-  // Without dots: a DcosService named `postgres9.5` is admitted, but its Service (a DNS-1035 label)
-  // is refused by the apiserver; that is a known gap of the translation, not of this corpus.
-  const name = objectNameForAppId(appId).replaceAll('.', '-');
+  // Dots stay (`/postgres9.5` -> `postgres9.5`): the Service takes a derived name (see dnsLabelName).
+  const name = objectNameForAppId(appId);
   return isDns1123Subdomain(name) ? name : slug(appId) || 'app';
 }
 

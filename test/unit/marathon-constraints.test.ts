@@ -66,7 +66,6 @@ describe('constraints onto scheduling', () => {
     ['UNIQUE with a value', [['hostname', 'UNIQUE', 'x']], 'spec.constraints[0][2]', /no value/],
     ['GROUP_BY with a non-number', [['rack_id', 'GROUP_BY', 'three']], 'spec.constraints[0][2]', /positive integer/],
     ['IS without value', [['rack_id', 'IS']], 'spec.constraints[0][2]', /expected a value/],
-    ['a value no label can hold', [['rack_id', 'IS', 'a b']], 'spec.constraints[0][2]', /node label can hold/],
     ['a field that is no label key', [['rack id', 'UNIQUE']], 'spec.constraints[0][0]', /label key/],
   ])('rejects %s', (_name, constraints, path, message) => {
     const { errors } = translateConstraints(constraints, own);
@@ -75,6 +74,34 @@ describe('constraints onto scheduling', () => {
 });
 
 describe('constraints that run with a warning', () => {
+  const never = (key: string) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key, operator: 'Exists' }, { key, operator: 'DoesNotExist' }] }] } } });
+
+  test.each([
+    ['CLUSTER with a template placeholder', [['type', 'CLUSTER', '__ENV__']], 'type'],
+    ['IS with a blank', [['rack_id', 'IS', 'a b']], 'rack_id'],
+    ['CLUSTER on hostname with a value too long for a label', [['hostname', 'CLUSTER', `${'n'.repeat(64)}`]], 'kubernetes.io/hostname'],
+  ])('%s: admitted, no node matches (tasks stay pending as on Marathon), the warning names the value', (_name, constraints, key) => {
+    const { errors, notices, ...placement } = translateConstraints(constraints, own);
+    expect(errors).toEqual([]);
+    expect(placement).toEqual({ affinity: never(key) });
+    expect(notices).toEqual([{ path: 'spec.constraints[0][2]', message: expect.stringMatching(/no node can run the tasks: a node label cannot hold .* stay pending/) }]);
+  });
+
+  test('LIKE alternatives no label can hold are dropped with a warning; the others still select', () => {
+    const { errors, notices, ...placement } = translateConstraints([['rack_id', 'LIKE', 'rack-1|__ENV__']], own);
+    expect(errors).toEqual([]);
+    expect(placement).toEqual({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'rack_id', operator: 'In', values: ['rack-1'] }] }] } } } });
+    expect(notices).toEqual([{ path: 'spec.constraints[0][2]', message: expect.stringMatching(/"__ENV__": no node label can hold this/) }]);
+  });
+
+  test('LIKE with only such values matches no node; UNLIKE with only such values excludes none', () => {
+    expect(translateConstraints([['rack_id', 'LIKE', '__ENV__']], own)).toMatchObject({ errors: [], affinity: never('rack_id') });
+    const unlike = translateConstraints([['rack_id', 'UNLIKE', '__ENV__']], own);
+    expect(unlike.errors).toEqual([]);
+    expect(unlike.affinity).toBeUndefined();
+    expect(unlike.notices).toHaveLength(1);
+  });
+
   test('an open-ended LIKE pattern is not enforced, and the warning says so', () => {
     const { errors, notices, ...placement } = translateConstraints([['hostname', 'LIKE', 'srv2.*']], own);
     expect(errors).toEqual([]);
