@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { jsonSchemaOf } from '../../../src/resources/crd.ts';
 import { dcosServiceSpecSchema, type DcosService } from '../../../src/resources/dcos-service.ts';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../../../src/marathon/operator-labels.ts';
-import { translateService } from '../../../src/marathon/translate-service.ts';
+import { statefulSetName, translateService } from '../../../src/marathon/translate-service.ts';
 import { arbitraryFor, interestingString } from './json-schema-arbitrary.ts';
 
 /*
@@ -103,7 +103,9 @@ export function checkTranslation(svc: DcosService, opts: Parameters<typeof trans
     if (o.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) fail(`${what} lacks ${MANAGED_BY_LABEL}=${MANAGED_BY}`, svc);
   }
   const workload = result.workload;
-  if (workload.metadata.name !== name) fail(`the ${workload.kind} is named ${workload.metadata.name}, not ${name}`, svc);
+  // A StatefulSet's pods take its name as their hostname, so it gets a DNS label derived from the DcosService's.
+  const workloadName = workload.kind === 'StatefulSet' ? statefulSetName(name) : name;
+  if (workload.metadata.name !== workloadName) fail(`the ${workload.kind} is named ${workload.metadata.name}, not ${workloadName}`, svc);
   const selector = workload.spec.selector.matchLabels as Record<string, string>;
   const podLabels = (workload.spec.template.metadata?.labels ?? {}) as Record<string, string>;
   for (const [k, v] of Object.entries(selector)) if (podLabels[k] !== v) fail(`the pod template does not carry its selector's ${k}=${v}`, svc);
@@ -111,7 +113,8 @@ export function checkTranslation(svc: DcosService, opts: Parameters<typeof trans
     for (const [k, v] of Object.entries(result.service.spec.selector ?? {})) if (podLabels[k] !== v) fail(`the Service selects ${k}=${v}, which the pods do not carry`, svc);
   }
   const replicas = workload.spec.replicas;
-  const expected = opts?.holdForDependencies ? 0 : (svc.spec.instances ?? 1);
+  // Old Marathon took numbers written as strings ("instances": "2"): so does the translation.
+  const expected = opts?.holdForDependencies ? 0 : Number(svc.spec.instances ?? 1);
   if (replicas !== expected) fail(`replicas ${replicas}, expected ${expected}`, svc);
   if (tally) tally.translated++;
 }
