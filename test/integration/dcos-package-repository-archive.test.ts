@@ -44,7 +44,7 @@ describeCorpus('universe', 'DcosPackageRepository: the Universe as a .tar.gz, an
     await ensureCrds(client);
     ns = await createTestNamespace(client, 'dcos-archive');
     // A short fetch deadline so the slow loris below is cut within the test's patience.
-    ({ operator } = await startPackageOperator(client, ns, { fetchTimeoutMs: 3_000 }));
+    ({ operator } = await startPackageOperator(client, ns, { fetchTimeoutMs: 15_000 }));
     const archive = await universeArchive(corpusPath('universe'));
     const github = await loopbackServer((_req, res) => res.writeHead(200, { 'content-type': 'application/x-gzip' }).end(archive));
     servers.push(github);
@@ -110,7 +110,7 @@ describeCorpus('universe', 'DcosPackageRepository: the Universe as a .tar.gz, an
     const cases: Array<[string, string, string, RegExp]> = [
       ['huge', huge.url(), 'InvalidIndex', /the index is larger than the limit of 64 MiB/],
       ['loop', loop.url('/a'), 'IndexUnreachable', /redirect loop: .*\/a -> .*\/b -> .*\/a$/],
-      ['loris', loris.url(), 'IndexUnreachable', /no response within 3 s/],
+      ['loris', loris.url(), 'IndexUnreachable', /no response within 15 s/],
       ['traversal', traversal.url(), 'InvalidArchive', /points outside the archive's folder/],
       ['latin1', latin1.url(), 'InvalidIndex', /is not UTF-8 text \(invalid byte 0xe9 at offset 2\)/],
     ];
@@ -119,7 +119,8 @@ describeCorpus('universe', 'DcosPackageRepository: the Universe as a .tar.gz, an
       const repo = await readyIs(names[i]!, 'False');
       expect(condition(repo, 'Ready')).toMatchObject({ reason, message: expect.stringMatching(message) });
     }
-    expect(huge.sent()).toBeLessThan(150 * 1024 * 1024);
+    // Each read stops at the limit, however often the operator retries: never the whole 200 MB.
+    expect(huge.mostSentToOne()).toBeLessThan(150 * 1024 * 1024);
 
     // The good repository still serves, and an install from it still works.
     expect(condition(await readyIs(`universe-${suffix}`, 'True'), 'Ready')?.reason).toBe('Synced');

@@ -7,18 +7,29 @@ import { create, Header } from 'tar';
 export interface LoopbackServer {
   url: (path?: string) => string;
   sent: () => number;
+  /** The most body bytes written in answer to one request (a reader retries: `sent` adds them up). */
+  mostSentToOne: () => number;
   close: () => Promise<void>;
 }
 
 export function loopbackServer(handler: (req: IncomingMessage, res: ServerResponse, count: (n: number) => void) => void): Promise<LoopbackServer> {
   let sent = 0;
-  const server: Server = createServer((req, res) => handler(req, res, (n) => (sent += n)));
+  let most = 0;
+  const server: Server = createServer((req, res) => {
+    let mine = 0;
+    handler(req, res, (n) => {
+      sent += n;
+      mine += n;
+      most = Math.max(most, mine);
+    });
+  });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
         url: (path = '/repo') => `http://127.0.0.1:${port}${path}`,
         sent: () => sent,
+        mostSentToOne: () => most,
         close: () =>
           new Promise((done) => {
             server.closeAllConnections();
