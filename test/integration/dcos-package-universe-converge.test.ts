@@ -135,8 +135,11 @@ describeCorpus('universe', 'every Universe package of the corpus converges on th
           else if (!s.workloads.some((w) => w.metadata.ownerReferences?.some((o) => o.uid === svc.metadata.uid))) waiting.push(`${pkg.name}/${listed.name}: no workload`);
           else if (condition(svc, 'Ready')?.status !== 'True') {
             const pods = s.pods.filter((pod) => pod.metadata.namespace === ns && pod.metadata.labels?.[SERVICE_LABEL] === svc.metadata.name);
-            const moving = pods.length < (svc.spec.instances ?? 1) || pods.some((pod) => pod.status?.phase !== 'Running' && !pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False'));
-            if (moving) waiting.push(`${pkg.name}/${listed.name}: ${JSON.stringify(condition(svc, 'Ready'))}`);
+            const held = (pod: PodLike) => pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
+            const moving = pods.length < (svc.spec.instances ?? 1) || pods.some((pod) => pod.status?.phase !== 'Running' && !held(pod));
+            // A task the scheduler holds must be said in status, not left as an endless "Deploying".
+            const silent = pods.some(held) && condition(svc, 'Ready')?.reason !== 'Unschedulable';
+            if (moving || silent) waiting.push(`${pkg.name}/${listed.name}: ${JSON.stringify(condition(svc, 'Ready'))}`);
           }
         }
       }
