@@ -37,6 +37,17 @@ type PodLike = KubeObjectLike & { status?: { phase?: string; conditions?: Array<
 const userOptions = (pkg: UniversePackage) => optionsAUserMustGive(pkg.config ?? {}, defaultsFromConfig(pkg.config));
 const flaggedAsFramework = (row: UniverseCompatibilityRow) => row.result === 'framework needing Mesos' || (row.result === 'needs user options' && /once given: framework needing Mesos/.test(row.detail));
 
+const NODE = { cpus: 8, memMiB: 32 * 1024 };
+
+/** Why a service's tasks are staged, in a few words, from its Ready condition and its size. */
+function stagedBecause(svc: Svc, message: string): string {
+  if (/Insufficient (cpu|memory)/.test(message)) return (svc.spec.cpus ?? 1) > NODE.cpus || (svc.spec.mem ?? 128) > NODE.memMiB ? 'larger than a node' : 'nodes full';
+  if (/free ports/.test(message)) return 'host port taken';
+  if (/anti-affinity/.test(message)) return 'more instances than nodes (UNIQUE hostname)';
+  if (/PersistentVolumeClaims/.test(message)) return 'no provisioner for its volume claim';
+  return 'other';
+}
+
 interface Snapshot {
   packages: Map<string, Pkg>;
   services: Svc[];
@@ -149,6 +160,7 @@ describeCorpus('universe', 'every Universe package of the corpus converges on th
 
     const table: string[][] = [['package', 'result', 'services', 'tasks running', 'why not running']];
     const problems: string[] = [];
+    const causes = new Map<string, string>();
     for (const { pkg, row, ns } of installed) {
       const p = settled.packages.get(ns)!;
       const services = settled.services.filter((x) => x.metadata.namespace === ns);
@@ -164,6 +176,7 @@ describeCorpus('universe', 'every Universe package of the corpus converges on th
         // Never silence: what keeps the tasks from running is in the condition.
         if (ready?.status !== 'False' || !ready.reason || !ready.message) problems.push(`${pkg.name}/${svc.metadata.name}: Ready ${JSON.stringify(ready)}`);
         why.push(`${svc.metadata.name}: ${ready?.reason}: ${ready?.message}`);
+        causes.set(`${pkg.name}/${svc.metadata.name}`, stagedBecause(svc, ready?.message ?? ''));
       }
       const result = framework?.status === 'True' ? `Ready, needs ${p.status?.needs}` : 'Ready';
       table.push([pkg.name, why.length === 0 ? result : `${result}, tasks staged`, String(services.length), `${running}/${wanted}`, why.join('; ')]);
@@ -173,6 +186,7 @@ describeCorpus('universe', 'every Universe package of the corpus converges on th
     console.info(
       [
         `${installed.length} packages installed: ${installed.length - staged} converged with every task running, ${staged} with tasks staged (and why)`,
+        `staged services by cause: ${Object.entries(Object.groupBy(causes.values(), (c) => c)).map(([c, l]) => `${c} ${l?.length}`).join(', ')}`,
         ...table.map((r) => r.map((cell, c) => cell.slice(0, widths[c]).padEnd(widths[c]!)).join('  ')),
       ].join('\n'),
     );
