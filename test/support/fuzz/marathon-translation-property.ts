@@ -111,7 +111,8 @@ export function checkTranslation(svc: DcosService, opts: Parameters<typeof trans
     for (const [k, v] of Object.entries(result.service.spec.selector ?? {})) if (podLabels[k] !== v) fail(`the Service selects ${k}=${v}, which the pods do not carry`, svc);
   }
   const replicas = workload.spec.replicas;
-  const expected = opts?.holdForDependencies ? 0 : (svc.spec.instances ?? 1);
+  // Old Marathon's Jackson took numbers as strings ("instances": "3"): the translation reads them as numbers.
+  const expected = opts?.holdForDependencies ? 0 : Number(svc.spec.instances ?? 1);
   if (replicas !== expected) fail(`replicas ${replicas}, expected ${expected}`, svc);
   if (tally) tally.translated++;
 }
