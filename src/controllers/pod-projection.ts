@@ -43,7 +43,15 @@ export function projectPod(raw: KubeObjectLike): ProjectedPod {
       reason: status?.reason,
       message: status?.message,
       startTime: status?.startTime,
-      conditions: status?.conditions?.map((c) => ({ type: c.type, status: c.status, lastTransitionTime: c.lastTransitionTime })),
+      // Why a condition is False (the scheduler's "0/4 nodes are available: 4 Insufficient cpu") is what
+      // status tells the user; a True condition's words are never read, so they are not kept.
+      conditions: status?.conditions?.map((c) => ({
+        type: c.type,
+        status: c.status,
+        lastTransitionTime: c.lastTransitionTime,
+        ...(c.status === 'False' && c.reason ? { reason: c.reason } : {}),
+        ...(c.status === 'False' && c.message ? { message: c.message } : {}),
+      })),
       containerStatuses: status?.containerStatuses?.map(containerStatus),
     },
   };

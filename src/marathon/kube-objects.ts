@@ -254,7 +254,8 @@ export interface Pod {
     reason?: string;
     message?: string;
     startTime?: string;
-    conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }>;
+    /** reason and message: the scheduler's word on a pod it cannot place (PodScheduled False, Unschedulable). */
+    conditions?: Array<{ type: string; status: string; lastTransitionTime?: string; reason?: string; message?: string }>;
     containerStatuses?: ContainerStatus[];
   };
 }

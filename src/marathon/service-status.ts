@@ -95,6 +95,24 @@ export function lastTaskFailure(pods: readonly Pod[], previous: TaskFailure | un
   return last;
 }
 
+/**
+ * Tasks the scheduler cannot place on any node (more CPU or memory than a node has free, a host port
+ * taken, a constraint no node meets), with the scheduler's reason: Marathon's "waiting for resource
+ * offers", which no rollout progress will end by itself. Undefined when every task is placed.
+ */
+export function unplacedTasks(pods: readonly Pod[]): { count: number; why: string } | undefined {
+  const held = pods.filter(
+    (p) => !p.metadata.deletionTimestamp && p.status?.phase === 'Pending' && p.status.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'),
+  );
+  if (held.length === 0) return undefined;
+  const scheduled = held[0]!.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  // The scheduler's first sentence says why each node was passed over; what follows (claims to
+  // deallocate, preemption) repeats it for a pod with no priority.
+  const message = scheduled?.message?.trim() || 'no node fits';
+  const why = /^.*?\.(?=\s|$)/s.exec(message)?.[0] ?? message;
+  return { count: held.length, why };
+}
+
 /** The rollout in progress (as `kubectl rollout status` judges it), or undefined when it is complete. */
 export function deploymentProgress(deployment: Workload | undefined): DeploymentProgress | undefined {
   if (!deployment) return undefined;
@@ -127,6 +145,8 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
   const progress = deploymentProgress(deployment);
   const stalled = progressDeadlineExceeded(deployment);
   const failure = lastTaskFailure(pods, previous?.lastTaskFailure);
+  const unplaced = unplacedTasks(pods);
+  const unplacedMessage = unplaced && `${unplaced.count} of ${desired} tasks cannot be placed on any node: ${unplaced.why}`;
   const errors = input.errors ?? [];
   const cond = (type: string, status: 'True' | 'False', reason: string, message: string): ConditionInput => ({
     type,
@@ -160,6 +180,7 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
     else if (!deployment) ready = cond('Ready', 'False', 'Creating', 'The Deployment does not exist yet');
     else if (wanted === 0 && counts.running === 0) ready = cond('Ready', 'True', 'Suspended', 'Suspended: instances is 0');
     else if (health === 'Unhealthy') ready = cond('Ready', 'False', 'Unhealthy', `${counts.unhealthy} of ${counts.running} tasks unhealthy`);
+    else if (unplacedMessage) ready = cond('Ready', 'False', 'Unschedulable', unplacedMessage);
     else if (progress) ready = cond('Ready', 'False', 'Deploying', progress.message);
     else if (counts.running < desired) ready = cond('Ready', 'False', 'TasksNotRunning', `${counts.running} of ${desired} tasks running`);
     else if (hasHealthChecks && counts.healthy < counts.running) ready = cond('Ready', 'False', 'HealthPending', `${counts.healthy} of ${counts.running} tasks healthy`);
@@ -170,6 +191,7 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
     else progressing = cond('Progressing', 'False', 'Complete', 'No deployment in progress');
 
     if (stalled) degraded = cond('Degraded', 'True', 'ProgressDeadlineExceeded', stalled);
+    else if (unplacedMessage) degraded = cond('Degraded', 'True', 'Unschedulable', unplacedMessage);
     else if (health === 'Unhealthy') degraded = cond('Degraded', 'True', 'Unhealthy', `${counts.unhealthy} of ${counts.running} tasks unhealthy`);
     else if (!progress && deployment && counts.running < desired) degraded = cond('Degraded', 'True', 'TasksNotRunning', `${counts.running} of ${desired} tasks running`);
     else degraded = cond('Degraded', 'False', 'AsExpected', 'No task is failing its health checks');

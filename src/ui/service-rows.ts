@@ -31,6 +31,8 @@ const STATUS_BY_REASON: Record<string, string> = {
   Deploying: 'Deploying',
   Suspended: 'Suspended',
   TasksNotRunning: 'Delayed',
+  // DC/OS showed an app whose tasks no agent could take as Waiting (for resource offers).
+  Unschedulable: 'Waiting',
 };
 
 export function healthOf(value: unknown): Health {

@@ -142,8 +142,8 @@ describe('kstatus, as Argo CD, Flux and kapp read it, for each kind', () => {
   it('DcosService: InProgress while its tasks cannot be placed, Current once they run; `kubectl wait --for=condition=Ready` returns then', async () => {
     const big = { apiVersion: API, kind: 'DcosService', metadata: { name: 'big', namespace: ns }, spec: { cmd: 'sleep 1000', container: IMAGE, cpus: 64, mem: 64, instances: 1 } };
     await apply(big);
-    // Its Deployment's pod stays Pending: no node has 64 CPUs.
-    await becomes('DcosService', 'big', 'InProgress', { reason: 'Deploying', message: '0 of 1 updated instances available' });
+    // Its Deployment's pod stays Pending: no node has 64 CPUs, and status says so in the scheduler's words.
+    await becomes('DcosService', 'big', 'InProgress', { reason: 'Unschedulable', message: '1 of 1 tasks cannot be placed on any node: 0/4 nodes are available: 4 Insufficient cpu.' });
 
     await apply({ ...big, spec: { ...big.spec, cpus: 0.1 } });
     expect(await becomes('DcosService', 'big', 'Current')).toMatchObject({ message: 'Resource is Ready' });
@@ -158,7 +158,7 @@ describe('kstatus, as Argo CD, Flux and kapp read it, for each kind', () => {
 
   it('DcosService: Failed, with the reason, when its tasks cannot be placed before the rollout deadline', async () => {
     await apply({ apiVersion: API, kind: 'DcosService', metadata: { name: 'stuck', namespace: ns }, spec: { cmd: 'sleep 1000', container: IMAGE, cpus: 64, mem: 64, instances: 1 } });
-    await becomes('DcosService', 'stuck', 'InProgress', { reason: 'Deploying' });
+    await becomes('DcosService', 'stuck', 'InProgress', { reason: 'Unschedulable' });
     // Kubernetes' default deadline is 600 s; another field manager shortens it, as a cluster policy could.
     const deadline = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'stuck', namespace: ns }, spec: { progressDeadlineSeconds: 1 } };
     await client.apply(deadline as KubeObjectLike, { fieldManager: 'test-deadline-policy', force: false });

@@ -84,6 +84,35 @@ describe('deployment in progress and conditions', () => {
     expect(conditions(status)).not.toHaveProperty('Stalled');
   });
 
+  describe('tasks the scheduler cannot place say why, in the scheduler\'s words', () => {
+    const unschedulable = (name: string, message: string): Pod => ({
+      metadata: { name },
+      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }] },
+    });
+    const full = '0/4 nodes are available: 4 Insufficient cpu. no new claims to deallocate, preemption: 0/4 nodes are available: 4 No preemption victims found for incoming pod.';
+    const rollingOut = deployment(2, { availableReplicas: 1, readyReplicas: 1 });
+
+    test('Ready and Degraded False/True Unschedulable, naming how many and why, not a silent Deploying', () => {
+      const status = computeServiceStatus({ service: service(noChecks), deployment: rollingOut, pods: [pod('a', 'Running', { ready: true }), unschedulable('b', full)], now: NOW });
+      expect(conditions(status)).toMatchObject({ Ready: 'False/Unschedulable', Degraded: 'True/Unschedulable', Progressing: 'True/Deploying' });
+      expect(status.conditions?.find((c) => c.type === 'Ready')?.message).toBe('1 of 2 tasks cannot be placed on any node: 0/4 nodes are available: 4 Insufficient cpu.');
+      expect(status).toMatchObject({ tasksRunning: 1, tasksStaged: 1 });
+      // A bigger node or a freed port ends it: GitOps tools wait rather than fail.
+      expect(conditions(status)).not.toHaveProperty('Stalled');
+    });
+
+    test('a host port taken on every node is said the same way', () => {
+      const status = computeServiceStatus({ service: service(noChecks), deployment: rollingOut, pods: [unschedulable('a', "0/4 nodes are available: 4 node(s) didn't have free ports for the requested pod ports.")], now: NOW });
+      expect(status.conditions?.find((c) => c.type === 'Ready')?.message).toBe("1 of 2 tasks cannot be placed on any node: 0/4 nodes are available: 4 node(s) didn't have free ports for the requested pod ports.");
+    });
+
+    test('a pod not yet tried by the scheduler, or being deleted, is plain Deploying', () => {
+      const deleting = { ...unschedulable('b', full), metadata: { name: 'b', deletionTimestamp: '2025-01-01T00:00:00Z' } };
+      const status = computeServiceStatus({ service: service(noChecks), deployment: rollingOut, pods: [pod('a', 'Pending'), deleting], now: NOW });
+      expect(conditions(status).Ready).toBe('False/Deploying');
+    });
+  });
+
   test('a spec fixed after it could not be translated drops Stalled', () => {
     const broken = computeServiceStatus({ service: service(noChecks), deployment: deployment(2), pods: running, errors: [{ path: 'spec.user', message: 'expected a numeric uid' }], now: NOW });
     const fixed = computeServiceStatus({ service: { ...service(noChecks), status: broken }, deployment: deployment(2), pods: running, now: NOW });
