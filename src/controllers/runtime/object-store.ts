@@ -75,7 +75,15 @@ export class ObjectStore<T extends StoredObject> {
       seen.add(objectKey(raw));
       this.upsert(raw);
     }
-    for (const [key, obj] of this.items) if (!seen.has(key)) this.remove(obj);
+    this.retainOnly(seen);
+  }
+
+  /**
+   * The end of a (re)list fed page by page through upsert: whatever the list did not name is gone,
+   * and reported deleted.
+   */
+  retainOnly(keys: ReadonlySet<string>): void {
+    for (const [key, obj] of this.items) if (!keys.has(key)) this.remove(obj);
   }
 }
 
