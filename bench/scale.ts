@@ -16,9 +16,9 @@
 //   - phase-load.ts's CPU and request tables for each phase.
 // SCALE_PORT_BASE (30600) places the control plane; SCALE_NODE_ARGS adds Node flags to the operator
 // (e.g. "--cpu-prof --heapsnapshot-signal=SIGUSR2"), whose files land in SCALE_PROFILE_DIR
-// (/tmp/dcos-scale-profile); SCALE_HEAP_SNAPSHOT=1 sends SIGUSR2 after the churn.
+// (/tmp/dcos-scale-profile), with its log (operator.log, info); SCALE_HEAP_SNAPSHOT=1 sends SIGUSR2 after the churn.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeLoad, loadSnapshot, type LoadSnapshot } from './phase-load.ts';
 
@@ -200,12 +200,13 @@ export async function run(): Promise<void> {
     mkdirSync(PROFILE_DIR, { recursive: true });
     const load0 = await loadNow();
     const t0 = performance.now();
-    operator = spawn(process.execPath, [...OPERATOR_NODE_FLAGS, ...NODE_ARGS, join(root, 'src/main.ts'), '--kubeconfig', report.kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--metrics-port', String(metricsPort), '--namespace', OPERATOR_NS, '--default-repository', '', '--log-level', 'warn', ...OPERATOR_ARGS], { cwd: PROFILE_DIR, stdio: ['ignore', 'ignore', 'inherit'] });
+    operator = spawn(process.execPath, [...OPERATOR_NODE_FLAGS, ...NODE_ARGS, join(root, 'src/main.ts'), '--kubeconfig', report.kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--metrics-port', String(metricsPort), '--namespace', OPERATOR_NS, '--default-repository', '', '--log-level', 'info', ...OPERATOR_ARGS], { cwd: PROFILE_DIR, stdio: ['ignore', openSync(join(PROFILE_DIR, 'operator.log'), 'a'), 'inherit'] });
     const pid = operator.pid!;
     let syncedMs: number | undefined;
+    // Not /readyz: without leader election it says ready before the caches are. DcosCluster
+    // default is created by the first reconcile, which runs once every cache has synced.
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${metricsPort}/readyz`).then((r) => r.ok, () => false);
-      if (ok) break;
+      if (await client.getOrUndefined<Obj>('dcos.dev/v1alpha1', 'DcosCluster', 'default').catch(() => undefined)) break;
       if (operator.exitCode !== null) throw new Error(`the operator exited (${operator.exitCode})`);
       if (performance.now() - t0 > TIMEOUT_MS) throw new Error('the operator did not sync its caches in time');
       await sleep(100);

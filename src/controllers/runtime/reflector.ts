@@ -17,6 +17,11 @@ export interface WatchTarget {
 
 export interface ReflectorOptions {
   pageSize?: number;
+  /**
+   * A list page that has not answered in this long is given up and the list retried with backoff:
+   * on an overloaded apiserver a page was seen never to answer, and the caches never synced.
+   */
+  pageTimeoutMs?: number;
   /** Server-side watch timeout; the watch is then resumed from the last resourceVersion. */
   watchTimeoutSeconds?: number;
   backoffBaseMs?: number;
@@ -50,7 +55,7 @@ export class Reflector<T extends KubeObjectLike> {
     this.target = target;
     this.store = store;
     this.log = log.child({ reflector: `${target.kind}${target.namespace ? ' in ' + target.namespace : ''}` });
-    this.opts = { pageSize: 500, watchTimeoutSeconds: 300 + Math.floor(Math.random() * 300), backoffBaseMs: 800, backoffMaxMs: 30_000, ...opts };
+    this.opts = { pageSize: 500, pageTimeoutMs: 120_000, watchTimeoutSeconds: 300 + Math.floor(Math.random() * 300), backoffBaseMs: 800, backoffMaxMs: 30_000, ...opts };
   }
 
   get hasSynced(): boolean {
@@ -121,6 +126,7 @@ export class Reflector<T extends KubeObjectLike> {
         fieldSelector: this.target.fieldSelector,
         limit: this.opts.pageSize,
         continue: cont,
+        signal: AbortSignal.timeout(this.opts.pageTimeoutMs),
       });
       for (const item of page.items) {
         // Parsed for us alone: set the kind on the object rather than copy it (a list leaves it out).
