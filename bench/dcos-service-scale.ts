@@ -2,8 +2,10 @@
 // control plane of its own (issue 3, "npm run bench" a, b, c).
 //   (a) BENCH_SERVICES (1000) small DcosServices: the time until all their Deployments and Services
 //       exist (counted by polling the apiserver), against the time a bare client takes to create the same Deployments
-//       and Services (translateService's output) at the same concurrency, in the same run. Goal:
-//       operator / bare <= 1.2. Every timed phase runs on a control plane of its own, started for
+//       and Services (translateService's output) at the same concurrency, in the same run.
+//       The ratios printed against the goal (<= 1.10, issue 17) are live / floor and restart / bare
+//       apply. They replace the old "live / bare POST", which was unfair to the operator: the user's
+//       own DcosService creates are inside live (and inside floor) but not inside a bare POST. Every timed phase runs on a control plane of its own, started for
 //       it: each write costs the apiserver more as the cluster fills (a Service's IP allocation
 //       counts every allocated IP; the same 2,000 POSTs took 6.5 s on a fresh cluster and 13.6 s
 //       after 5,000 more objects), and a backlog of pods left by one phase would load the next.
@@ -55,7 +57,7 @@ const OPERATOR_NS = 'bench-operator';
 const WARMUP_NS = 'bench-warmup';
 /** Services the operator handles before the "before" memory figure, so JIT and first-use allocations are not counted per service. */
 const WARMUP = 20;
-const GOALS = { ratio: 1.2, p50: 50, p99: 250 };
+const GOALS = { ratio: 1.1, p50: 50, p99: 250 };
 
 type Obj = import('../src/kube/kube-client.ts').KubeObjectLike;
 type Client = import('../src/kube/kube-client.ts').KubeClient;
@@ -477,19 +479,18 @@ export async function run(): Promise<void> {
     if (m['bare POST'] && m['bare apply']) rows.push(`| (a) bare apply / bare POST: the apiserver's own cost of apply | ${(m['bare apply'] / m['bare POST']).toFixed(2)} | | |`);
     rows.push(`| (a) floor: ${SERVICES} DcosServices created, each one's Deployment + Service applied, by one client (no operator): each run; median | ${list(times.floor)}; ${m.floor !== undefined ? seconds(m.floor) : '-'} | | |`);
     if (m.floor && m['bare apply']) rows.push(`| (a) floor / bare apply: about the least any operator's live / bare apply can be on this machine | ${(m.floor / m['bare apply']).toFixed(2)} | | |`);
-    if (m.floor && m.live) rows.push(`| (a) live / floor: the operator's own share | ${(m.live / m.floor).toFixed(2)} | | |`);
     rows.push(`| (a) live: ${SERVICES} DcosServices created -> all Deployments + Services exist: each run; median | ${list(times.live)}; ${m.live !== undefined ? seconds(m.live) : '-'} | | |`);
     rows.push(`| (a) restart: operator started with ${SERVICES} DcosServices waiting -> all exist: each run; median | ${list(times.restart)}; ${m.restart !== undefined ? seconds(m.restart) : '-'} | | |`);
     if (restartAfterFirst.length && m['bare apply']) {
       const paced = median(restartAfterFirst);
       rows.push(`| (a) restart from its first child seen (process start and cache sync left out): each run; median; / bare apply | ${list(restartAfterFirst)}; ${seconds(paced)}; ${(paced / m['bare apply']).toFixed(2)} | | |`);
     }
-    for (const phase of ['live', 'restart'] as const) {
-      for (const divisor of ['bare apply', 'bare POST'] as const) {
-        const a = m[phase];
-        const b = m[divisor];
-        if (a !== undefined && b !== undefined) rows.push(`| (a) ${phase} / ${divisor} (medians) | ${(a / b).toFixed(2)} | <= ${GOALS.ratio} | ${(a / b / GOALS.ratio).toFixed(2)} |`);
-      }
+    // The fair ratios (issue 17): live against the floor, whose client makes the same creates the
+    // user's own client makes inside live; restart against bare apply, where no creates are timed.
+    for (const [phase, divisor] of [['live', 'floor'], ['restart', 'bare apply']] as const) {
+      const a = m[phase];
+      const b = m[divisor];
+      if (a !== undefined && b !== undefined) rows.push(`| (a) ${phase} / ${divisor} (medians) | ${(a / b).toFixed(2)} | <= ${GOALS.ratio} | ${(a / b / GOALS.ratio).toFixed(2)} |`);
     }
     const latencies = measured?.latencies ?? [];
     if (latencies.length > 0) {

@@ -8,10 +8,12 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 
-const MODULES = ['accounting-fold', 'webhook-latency', 'universe-render', 'dcos-service-scale', 'cluster-accounting', 'ui-nodes'];
+const MODULES = ['accounting-fold', 'webhook-latency', 'universe-render', 'dcos-service-scale', 'cluster-accounting', 'ui-nodes', 'scale'];
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const chosen = MODULES.filter((name) => filters.length === 0 || filters.some((f) => name.includes(f)));
+// A filter that names a module exactly picks it alone (`scale` is also inside `dcos-service-scale`).
+const exact = MODULES.filter((name) => filters.includes(name));
+const chosen = exact.length > 0 ? exact : MODULES.filter((name) => filters.length === 0 || filters.some((f) => name.includes(f)));
 if (chosen.length === 0) {
   console.error(`no benchmark matches ${filters.join(', ')}; there are: ${MODULES.join(', ')}`);
   process.exit(2);

@@ -97,8 +97,9 @@ export function podKey(pod: PodLike): string {
   return metadata?.uid || `${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
 }
 
-function toMs(time: Timestamp | undefined): number {
-  if (time === undefined) return Number.NaN;
+function toMs(time: Timestamp | null | undefined): number {
+  // The API writes a zero time as null (a condition set without lastTransitionTime, say).
+  if (time === undefined || time === null) return Number.NaN;
   return typeof time === 'string' ? Date.parse(time) : time.getTime();
 }
 

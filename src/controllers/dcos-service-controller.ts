@@ -8,6 +8,7 @@ import { StatusAfterChildren } from './runtime/status-after-children.ts';
 import { dcosServiceInformer, managedInformer, podInformer } from './shared-informers.ts';
 import type { ProjectedPod } from './pod-projection.ts';
 import { ServiceBookkeeping } from './dcos-service-bookkeeping.ts';
+import { DependentsIndex } from './dependents-index.ts';
 import { projectWorkload, reconcileDcosService, type DcosServiceReconciler, type Svc, type WorkloadObj } from './dcos-service-reconcile.ts';
 
 export const DCOS_SERVICE_CONTROLLER = 'dcosservice';
@@ -91,27 +92,32 @@ export function dcosServiceController(opts: DcosServiceControllerOptions = {}): 
       book.requestApply(key);
       controller.enqueue(key, priority);
     };
-    /** Dependents wait on a dependency's status: look at them again when it changes. */
+    /** Dependents wait on a dependency's status: look at them again when it changes (found by index, not by a scan of every service). */
+    const dependents = new DependentsIndex();
+    const indexDependencies = (s: Svc) => dependents.set(objectKey(s), s.metadata.namespace!, s.spec.dependencies?.length ? resolveDependencies(appIdOf(s), s.spec.dependencies) : []);
     const enqueueDependents = (svc: Svc) => {
-      const id = svc.status?.appId ?? appIdOf(svc);
-      for (const other of services.store.list()) {
-        if (other.metadata.namespace !== svc.metadata.namespace || !other.spec.dependencies?.length) continue;
-        if (resolveDependencies(appIdOf(other), other.spec.dependencies).includes(id)) enqueueApply(objectKey(other));
-      }
+      for (const key of dependents.dependentsOf(svc.metadata.namespace!, svc.status?.appId ?? appIdOf(svc))) enqueueApply(key);
     };
 
     services.on({
       // After a restart every service is added again: those whose status shows their current spec
       // was acted on only need a look for drift, after the new and changed ones.
-      onAdd: (s) => enqueueApply(objectKey(s), s.status?.observedGeneration === s.metadata.generation ? 'low' : 'normal'),
+      onAdd: (s) => {
+        indexDependencies(s);
+        enqueueApply(objectKey(s), s.status?.observedGeneration === s.metadata.generation ? 'low' : 'normal');
+      },
       onUpdate: (old, s) => {
+        if (old.metadata.generation !== s.metadata.generation) indexDependencies(s);
         // Our own status writes come back as updates: only spec, metadata that matters, or deletion is work.
         const specChanged = old.metadata.generation !== s.metadata.generation;
         const annotationsChanged = JSON.stringify(old.metadata.annotations) !== JSON.stringify(s.metadata.annotations);
         if (specChanged || annotationsChanged || s.metadata.deletionTimestamp) enqueueApply(objectKey(s));
         if (JSON.stringify(old.status) !== JSON.stringify(s.status)) enqueueDependents(s);
       },
-      onDelete: (s) => enqueueDependents(s),
+      onDelete: (s) => {
+        dependents.remove(objectKey(s));
+        enqueueDependents(s);
+      },
     });
 
     /** A child changed: its spec or metadata (someone edited what we own, or deleted it) means apply; status only means look. */

@@ -127,9 +127,9 @@ export class KubeClient {
     }
   }
 
-  list<T extends KubeObjectLike>(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string; resourceVersion?: string } = {}): Promise<KubeList<T>> {
-    const { namespace, ...query } = opts;
-    return this.request<KubeList<T>>('GET', resourcePath(resourceType(apiVersion, kind), namespace), { query });
+  list<T extends KubeObjectLike>(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string; resourceVersion?: string; signal?: AbortSignal } = {}): Promise<KubeList<T>> {
+    const { namespace, signal, ...query } = opts;
+    return this.request<KubeList<T>>('GET', resourcePath(resourceType(apiVersion, kind), namespace), { query, signal });
   }
 
   create<T extends KubeObjectLike>(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {

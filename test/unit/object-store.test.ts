@@ -36,3 +36,19 @@ describe('ObjectStore', () => {
     expect(stored.metadata.annotations).toEqual({ keep: 'me' });
   });
 });
+
+describe('ObjectStore handler failures', () => {
+  it('reports a throwing handler, still runs the others, and keeps the object', () => {
+    const failures: string[] = [];
+    const added: string[] = [];
+    const store = new ObjectStore<StoredObject>(undefined, (err, key) => failures.push(`${key}: ${(err as Error).message}`));
+    store.addHandlers({ onAdd: (o) => {
+      if (o.metadata.name === 'odd') throw new Error('cannot fold');
+    } });
+    store.addHandlers({ onAdd: (o) => added.push(o.metadata.name) });
+    store.replace([obj('a', '1'), obj('odd', '1'), obj('b', '1')]);
+    expect(failures).toEqual(['ns/odd: cannot fold']);
+    expect(added).toEqual(['a', 'odd', 'b']);
+    expect(store.keys().sort()).toEqual(['ns/a', 'ns/b', 'ns/odd']);
+  });
+});

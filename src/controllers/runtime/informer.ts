@@ -11,7 +11,8 @@ export class Informer<T extends KubeObjectLike> {
 
   constructor(client: KubeClient, target: WatchTarget, log: Logger, project: (obj: T) => T = stripServerFields, opts?: ReflectorOptions) {
     this.target = target;
-    this.store = new ObjectStore<T>(project);
+    const handlerLog = log.child({ informer: target.kind });
+    this.store = new ObjectStore<T>(project, (err, key) => handlerLog.error({ key, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'a watch handler failed on this object; the cache goes on'));
     this.reflector = new Reflector<T>(client, target, this.store, log, opts);
   }
 

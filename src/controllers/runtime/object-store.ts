@@ -27,8 +27,25 @@ export class ObjectStore<T extends StoredObject> {
   private readonly handlers: StoreHandlers<T>[] = [];
   private readonly project: (obj: T) => T;
 
-  constructor(project: (obj: T) => T = (o) => o) {
+  private readonly onHandlerError: (err: unknown, key: string) => void;
+
+  /**
+   * A handler that throws is reported through `onHandlerError` and the others still run: thrown
+   * out of a list, one odd object made every relist fail and the caches never synced.
+   */
+  constructor(project: (obj: T) => T = (o) => o, onHandlerError: (err: unknown, key: string) => void = () => undefined) {
     this.project = project;
+    this.onHandlerError = onHandlerError;
+  }
+
+  private each(key: string, call: (h: StoreHandlers<T>) => void): void {
+    for (const h of this.handlers) {
+      try {
+        call(h);
+      } catch (err) {
+        this.onHandlerError(err, key);
+      }
+    }
   }
 
   addHandlers(h: StoreHandlers<T>): void {
@@ -56,8 +73,8 @@ export class ObjectStore<T extends StoredObject> {
     const key = objectKey(obj);
     const old = this.items.get(key);
     this.items.set(key, obj);
-    if (!old) for (const h of this.handlers) h.onAdd?.(obj, raw);
-    else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) for (const h of this.handlers) h.onUpdate?.(old, obj, raw);
+    if (!old) this.each(key, (h) => h.onAdd?.(obj, raw));
+    else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.each(key, (h) => h.onUpdate?.(old, obj, raw));
   }
 
   remove(raw: T): void {
@@ -65,7 +82,7 @@ export class ObjectStore<T extends StoredObject> {
     const old = this.items.get(key);
     if (!old) return;
     this.items.delete(key);
-    for (const h of this.handlers) h.onDelete?.(old, raw);
+    this.each(key, (h) => h.onDelete?.(old, raw));
   }
 
   /** After a (re)list: the listed objects become the whole truth; those gone are reported deleted. */
@@ -75,7 +92,15 @@ export class ObjectStore<T extends StoredObject> {
       seen.add(objectKey(raw));
       this.upsert(raw);
     }
-    for (const [key, obj] of this.items) if (!seen.has(key)) this.remove(obj);
+    this.retainOnly(seen);
+  }
+
+  /**
+   * The end of a (re)list fed page by page through upsert: whatever the list did not name is gone,
+   * and reported deleted.
+   */
+  retainOnly(keys: ReadonlySet<string>): void {
+    for (const [key, obj] of this.items) if (!keys.has(key)) this.remove(obj);
   }
 }
 

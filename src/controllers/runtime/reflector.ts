@@ -5,6 +5,7 @@ import { KubeApiError } from '../../kube/kube-client.ts';
 import { resourcePath, resourceType } from '../../kube/resource-types.ts';
 import { jitteredBackoffMs } from './backoff.ts';
 import type { ObjectStore } from './object-store.ts';
+import { objectKey } from './object-key.ts';
 
 export interface WatchTarget {
   apiVersion: string;
@@ -16,6 +17,12 @@ export interface WatchTarget {
 
 export interface ReflectorOptions {
   pageSize?: number;
+  /**
+   * A list page that has not answered in this long is given up and the list retried with backoff,
+   * so one request lost on the way cannot hold the caches unsynced for good (a page of 500 pods took
+   * up to 2 s on an apiserver at load 15; the limit leaves a wide margin).
+   */
+  pageTimeoutMs?: number;
   /** Server-side watch timeout; the watch is then resumed from the last resourceVersion. */
   watchTimeoutSeconds?: number;
   backoffBaseMs?: number;
@@ -49,7 +56,7 @@ export class Reflector<T extends KubeObjectLike> {
     this.target = target;
     this.store = store;
     this.log = log.child({ reflector: `${target.kind}${target.namespace ? ' in ' + target.namespace : ''}` });
-    this.opts = { pageSize: 500, watchTimeoutSeconds: 300 + Math.floor(Math.random() * 300), backoffBaseMs: 800, backoffMaxMs: 30_000, ...opts };
+    this.opts = { pageSize: 500, pageTimeoutMs: 120_000, watchTimeoutSeconds: 300 + Math.floor(Math.random() * 300), backoffBaseMs: 800, backoffMaxMs: 30_000, ...opts };
   }
 
   get hasSynced(): boolean {
@@ -104,8 +111,13 @@ export class Reflector<T extends KubeObjectLike> {
     });
   }
 
+  /**
+   * A (re)list in pages of at most pageSize, each folded into the store as it arrives: only one page
+   * of full objects is alive at a time, however large the cluster (150,000 pods held whole before
+   * the cache projected them were most of the operator's peak heap).
+   */
   private async list(): Promise<string> {
-    const items: T[] = [];
+    const seen = new Set<string>();
     let cont: string | undefined;
     let resourceVersion = '';
     do {
@@ -115,13 +127,20 @@ export class Reflector<T extends KubeObjectLike> {
         fieldSelector: this.target.fieldSelector,
         limit: this.opts.pageSize,
         continue: cont,
+        signal: AbortSignal.timeout(this.opts.pageTimeoutMs),
       });
-      for (const item of page.items) items.push({ ...item, apiVersion: this.target.apiVersion, kind: this.target.kind });
+      for (const item of page.items) {
+        // Parsed for us alone: set the kind on the object rather than copy it (a list leaves it out).
+        item.apiVersion = this.target.apiVersion;
+        item.kind = this.target.kind;
+        seen.add(objectKey(item));
+        this.store.upsert(item);
+      }
       cont = page.metadata.continue || undefined;
       resourceVersion = page.metadata.resourceVersion;
     } while (cont);
     this.stats.lists++;
-    this.store.replace(items);
+    this.store.retainOnly(seen);
     if (!this.synced) {
       this.synced = true;
       for (const w of this.syncWaiters.splice(0)) w();
@@ -146,9 +165,11 @@ export class Reflector<T extends KubeObjectLike> {
         }
         if (obj?.metadata?.resourceVersion) resourceVersion = obj.metadata.resourceVersion;
         if (type === 'BOOKMARK') return;
-        const full = { ...obj, apiVersion: this.target.apiVersion, kind: this.target.kind } as T;
-        if (type === 'DELETED') this.store.remove(full);
-        else this.store.upsert(full);
+        // Parsed for this event alone: no copy needed to set its kind.
+        obj.apiVersion = this.target.apiVersion;
+        obj.kind = this.target.kind;
+        if (type === 'DELETED') this.store.remove(obj);
+        else this.store.upsert(obj);
       };
       const onDone = (err: unknown) => {
         // A silent watch is cut by client-node's inactivity timer (TimeoutError): resume it, no backoff.

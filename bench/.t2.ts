@@ -1,0 +1,11 @@
+import { KubeClient } from '../src/kube/kube-client.ts';
+import { Informer } from '../src/controllers/runtime/informer.ts';
+import { createLogger } from '../src/operator/logger.ts';
+import { projectPod } from '../src/controllers/pod-projection.ts';
+const c = KubeClient.fromFile(process.argv[2]!);
+const t = performance.now();
+const inf = new Informer<any>(c, { apiVersion: 'v1', kind: 'Pod' }, createLogger('info'), projectPod as any);
+inf.start();
+await inf.waitForSync();
+console.log('synced', inf.store.size, ((performance.now() - t) / 1000).toFixed(1), 's', JSON.stringify(inf.reflector.stats));
+setTimeout(() => { console.log(JSON.stringify(inf.reflector.stats)); process.exit(0); }, 15000);
