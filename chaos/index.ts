@@ -3,6 +3,7 @@
 const scenarios: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   fuzz: async () => ({ run: (await import('./fuzz.ts')).fuzz }),
   sigkill: async () => ({ run: (await import('./sigkill.ts')).sigkillRounds }),
+  apiserver: async () => ({ run: (await import('./apiserver.ts')).apiserverRounds }),
 };
 
 const [name, ...args] = process.argv.slice(2);
