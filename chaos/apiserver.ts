@@ -4,7 +4,7 @@
 // world must converge from what the apiserver holds afterwards.
 import { clusterUp } from '../src/cluster/local-cluster.ts';
 import { restoreControlPlane, stopControlPlaneComponent } from '../test/integration/support/control-plane.ts';
-import { awaitConverged, closeWorld, figures, openWorld, operate, roundLine, sleep, startOperator, type RoundResult } from './harness.ts';
+import { awaitConverged, closeWorld, figures, openWorld, operate, roundLine, sleep, startOperatorReady, type RoundResult } from './harness.ts';
 
 export async function apiserverRounds(args: string[]): Promise<void> {
   const report = await clusterUp(() => undefined);
@@ -18,7 +18,7 @@ export async function runApiserverRounds(opts: { rounds: number; count: number; 
   const results: RoundResult[] = [];
   say(`apiserver: ${opts.rounds} rounds over ${opts.count} DcosService names in ${world.ns} (operator log: ${world.logPath})`);
 
-  const operator = startOperator(world);
+  const operator = await startOperatorReady(world);
   try {
     for (let round = 1; round <= opts.rounds; round++) {
       const stopAfter = 500 + Math.random() * 2_500;

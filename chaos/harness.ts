@@ -1,7 +1,7 @@
 // What every fault scenario shares: a namespace of DcosServices, the operator as a child process,
 // bursts of user operations, the wait for the world to match again, and the figures.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { existsSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isConflict, KubeClient, type KubeObjectLike } from '../src/kube/kube-client.ts';
 import { installCrds } from '../src/operator/install-crds.ts';
@@ -58,6 +58,26 @@ export function startOperator(world: ChaosWorld, kubeconfig = world.kubeconfig):
   delete env.KUBECONFIG;
   const args = ['--kubeconfig', kubeconfig, '--namespace', world.ns, '--watch-namespace', world.ns, '--webhooks', 'off', '--no-leader-elect', '--no-install-crds', '--metrics-port', '0'];
   return spawn(process.execPath, [mainScript, ...args], { stdio: ['ignore', out, out], env });
+}
+
+const readyLines = (logPath: string) => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('"msg":"dcos-operator ready"').length - 1 : 0);
+
+/** Starts the operator and waits until it says it is ready (caches synced), so that a fault hits a running operator, not its start. */
+export async function startOperatorReady(world: ChaosWorld, kubeconfig = world.kubeconfig, timeoutMs = 120_000): Promise<ChildProcess> {
+  const before = readyLines(world.logPath);
+  const operator = startOperator(world, kubeconfig);
+  const t0 = Date.now();
+  while (readyLines(world.logPath) === before) {
+    if (operator.exitCode !== null) throw new Error(`the operator exited with ${operator.exitCode}; see ${world.logPath}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error(`the operator was not ready after ${timeoutMs / 1000} s; see ${world.logPath}`);
+    await sleep(200);
+  }
+  return operator;
+}
+
+/** Counts lines of the operator's log that contain `text` (e.g. the reflector's 410 relists). */
+export function logCount(world: ChaosWorld, text: string): number {
+  return existsSync(world.logPath) ? readFileSync(world.logPath, 'utf8').split(text).length - 1 : 0;
 }
 
 export async function stopOperator(operator: ChildProcess): Promise<void> {

@@ -4,6 +4,7 @@ const scenarios: Record<string, () => Promise<{ run: (args: string[]) => Promise
   fuzz: async () => ({ run: (await import('./fuzz.ts')).fuzz }),
   sigkill: async () => ({ run: (await import('./sigkill.ts')).sigkillRounds }),
   apiserver: async () => ({ run: (await import('./apiserver.ts')).apiserverRounds }),
+  'proxy-cut': async () => ({ run: (await import('./proxy-cut.ts')).proxyCutRounds }),
 };
 
 const [name, ...args] = process.argv.slice(2);
