@@ -5,6 +5,7 @@ const scenarios: Record<string, () => Promise<{ run: (args: string[]) => Promise
   sigkill: async () => ({ run: (await import('./sigkill.ts')).sigkillRounds }),
   apiserver: async () => ({ run: (await import('./apiserver.ts')).apiserverRounds }),
   'proxy-cut': async () => ({ run: (await import('./proxy-cut.ts')).proxyCutRounds }),
+  compaction: async () => ({ run: (await import('./compaction.ts')).compactionRounds }),
 };
 
 const [name, ...args] = process.argv.slice(2);
