@@ -136,21 +136,24 @@ export async function settle(world: ChaosWorld): Promise<void> {
 }
 
 /** Polls the world until it matches what the user asked for (or `timeoutMs`); seconds from `since` (the end of the fault). */
-export async function awaitConverged(world: ChaosWorld, since = Date.now(), timeoutMs = 180_000): Promise<{ check: WorldCheck; seconds: number }> {
+export async function awaitConverged(world: ChaosWorld, since = Date.now(), timeoutMs = 180_000): Promise<{ check: WorldCheck & { lastToSettle?: string }; seconds: number }> {
   const t0 = since;
   await settle(world);
   let check = await checkWorld(world.client, world.ns, world.live);
+  let lastToSettle: string | undefined;
   while (!check.converged && Date.now() - t0 < timeoutMs) {
+    lastToSettle = check.problems[0];
     await sleep(500);
     check = await checkWorld(world.client, world.ns, world.live);
   }
-  return { check, seconds: (Date.now() - t0) / 1000 };
+  return { check: { ...check, lastToSettle }, seconds: (Date.now() - t0) / 1000 };
 }
 
-export type RoundResult = WorldCheck & { round: number; ops: number; convergeSeconds: number };
+/** `lastToSettle`: the first difference the last check before convergence still saw (what took longest). */
+export type RoundResult = WorldCheck & { round: number; ops: number; convergeSeconds: number; lastToSettle?: string };
 
 export function roundLine(r: RoundResult, fault: string): string {
-  const outcome = r.converged ? `converged ${r.convergeSeconds.toFixed(1)} s after the fault ended` : `NOT converged after ${r.convergeSeconds.toFixed(0)} s: ${r.problems.slice(0, 5).join('; ')}`;
+  const outcome = r.converged ? `converged ${r.convergeSeconds.toFixed(1)} s after the fault ended${r.lastToSettle ? ` (last to settle: ${r.lastToSettle})` : ''}` : `NOT converged after ${r.convergeSeconds.toFixed(0)} s: ${r.problems.slice(0, 5).join('; ')}`;
   return `  round ${r.round}: ${fault} during ${r.ops} operations; ${outcome}; ${r.services} DcosServices, ${r.objects} owned objects, lost ${r.lost}, duplicated ${r.duplicated}, orphaned ${r.orphaned}, status wrong ${r.statusWrong}`;
 }
 
