@@ -18,4 +18,5 @@ for (const s of selected) {
   }
   await (await load()).run(name ? args : []);
 }
-process.exit(0);
+// Open handles (watches, timers) would keep node running; a scenario that failed set process.exitCode.
+process.exit();
