@@ -3,7 +3,7 @@
 // a burst of DcosService changes the user makes directly: odd rounds hold every connection (a dead
 // link TCP recovers from), even rounds drop them (connections reset, new ones refused). Afterwards
 // the world must converge and nothing the user did in the meantime may be lost.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { clusterUp } from '../src/cluster/local-cluster.ts';
 import { awaitConverged, closeWorld, figures, openWorld, operate, roundLine, sleep, startOperatorReady, type RoundResult } from './harness.ts';
 import { startTcpProxy, type CutMode } from './tcp-proxy.ts';
@@ -22,7 +22,7 @@ function apiserverOf(kubeconfig: string): { host: string; port: number } {
 
 /** A copy of `kubeconfig` whose server is the proxy's port (the apiserver's certificate is for 127.0.0.1, whatever the port). */
 function kubeconfigThrough(kubeconfig: string, proxyPort: number, path: string): void {
-  writeFileSync(path, readFileSync(kubeconfig, 'utf8').replace(/server: https:\/\/[\d.]+:\d+/, `server: https://127.0.0.1:${proxyPort}`));
+  writeFileSync(path, readFileSync(kubeconfig, 'utf8').replace(/server: https:\/\/[\d.]+:\d+/, `server: https://127.0.0.1:${proxyPort}`), { mode: 0o600 });
 }
 
 export async function runProxyCutRounds(opts: { rounds: number; count: number; cutSeconds: number; kubeconfig: string; say?: (line: string) => void }): Promise<RoundResult[]> {
@@ -57,6 +57,8 @@ export async function runProxyCutRounds(opts: { rounds: number; count: number; c
   } finally {
     await closeWorld(world, operator);
     await proxy.close();
+    // It holds the cluster's client key.
+    rmSync(proxied, { force: true });
   }
   say(`  proxy: ${proxy.stats.connections} connections, ${proxy.stats.held} held, ${proxy.stats.dropped} dropped`);
   figures(world, results, say);
