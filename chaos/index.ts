@@ -3,6 +3,9 @@
 const scenarios: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   fuzz: async () => ({ run: (await import('./fuzz.ts')).fuzz }),
   sigkill: async () => ({ run: (await import('./sigkill.ts')).sigkillRounds }),
+  apiserver: async () => ({ run: (await import('./apiserver.ts')).apiserverRounds }),
+  'proxy-cut': async () => ({ run: (await import('./proxy-cut.ts')).proxyCutRounds }),
+  compaction: async () => ({ run: (await import('./compaction.ts')).compactionRounds }),
 };
 
 const [name, ...args] = process.argv.slice(2);
@@ -15,4 +18,5 @@ for (const s of selected) {
   }
   await (await load()).run(name ? args : []);
 }
-process.exit(0);
+// Open handles (watches, timers) would keep node running; a scenario that failed set process.exitCode.
+process.exit();

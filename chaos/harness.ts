@@ -1,0 +1,193 @@
+// What every fault scenario shares: a namespace of DcosServices, the operator as a child process,
+// bursts of user operations, the wait for the world to match again, and the figures.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isConflict, KubeClient, type KubeObjectLike } from '../src/kube/kube-client.ts';
+import { installCrds } from '../src/operator/install-crds.ts';
+import { createLogger } from '../src/operator/logger.ts';
+import { checkWorld, type WorldCheck } from './world-check.ts';
+
+const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export type Wanted = Map<string, { instances: number; version: number }>;
+
+export interface ChaosWorld {
+  scenario: string;
+  client: KubeClient;
+  kubeconfig: string;
+  ns: string;
+  /** The operator's JSON log (every restart appends). */
+  logPath: string;
+  names: string[];
+  /** What the user last asked for, per DcosService name. */
+  live: Wanted;
+  /** Names whose last operation failed without an answer: it may or may not have been written. */
+  uncertain: Set<string>;
+}
+
+export function serviceManifest(ns: string, name: string, instances: number, version: number): KubeObjectLike {
+  return {
+    apiVersion: 'dcos.dev/v1alpha1',
+    kind: 'DcosService',
+    metadata: { name, namespace: ns },
+    spec: { id: `/chaos/${name}`, cmd: 'sleep 3600', instances, cpus: 0.01, mem: 16, container: { type: 'DOCKER', docker: { image: 'busybox:1.36' }, portMappings: [{ containerPort: 8080, name: 'http' }] }, env: { VERSION: String(version) } },
+  };
+}
+
+export async function openWorld(scenario: string, kubeconfig: string, count: number): Promise<ChaosWorld> {
+  const client = KubeClient.fromFile(kubeconfig);
+  await installCrds(client, createLogger('warn'));
+  const ns = `chaos-${scenario}-${Date.now().toString(36)}`;
+  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const names = Array.from({ length: count }, (_, i) => `svc-${i}`);
+  return { scenario, client, kubeconfig, ns, logPath: `/tmp/dcos-chaos-${ns}.log`, names, live: new Map(), uncertain: new Set() };
+}
+
+export async function closeWorld(world: ChaosWorld, operator?: ChildProcess): Promise<void> {
+  if (operator) await stopOperator(operator);
+  await world.client.delete('v1', 'Namespace', world.ns);
+}
+
+/** The operator as its own process, watching only the world's namespace; `kubeconfig` may lead through a proxy. */
+export function startOperator(world: ChaosWorld, kubeconfig = world.kubeconfig): ChildProcess {
+  const out = openSync(world.logPath, 'a');
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: 'json' };
+  delete env.KUBECONFIG;
+  const args = ['--kubeconfig', kubeconfig, '--namespace', world.ns, '--watch-namespace', world.ns, '--webhooks', 'off', '--no-leader-elect', '--no-install-crds', '--metrics-port', '0'];
+  return spawn(process.execPath, [mainScript, ...args], { stdio: ['ignore', out, out], env });
+}
+
+const readyLines = (logPath: string) => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('"msg":"dcos-operator ready"').length - 1 : 0);
+
+/** Starts the operator and waits until it says it is ready (caches synced), so that a fault hits a running operator, not its start. */
+export async function startOperatorReady(world: ChaosWorld, kubeconfig = world.kubeconfig, timeoutMs = 120_000): Promise<ChildProcess> {
+  const before = readyLines(world.logPath);
+  const operator = startOperator(world, kubeconfig);
+  const t0 = Date.now();
+  while (readyLines(world.logPath) === before) {
+    if (operator.exitCode !== null) throw new Error(`the operator exited with ${operator.exitCode}; see ${world.logPath}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error(`the operator was not ready after ${timeoutMs / 1000} s; see ${world.logPath}`);
+    await sleep(200);
+  }
+  return operator;
+}
+
+/** Counts lines of the operator's log that contain `text` (e.g. the reflector's 410 relists). */
+export function logCount(world: ChaosWorld, text: string): number {
+  return existsSync(world.logPath) ? readFileSync(world.logPath, 'utf8').split(text).length - 1 : 0;
+}
+
+export async function stopOperator(operator: ChildProcess): Promise<void> {
+  if (operator.exitCode !== null || operator.signalCode !== null) return;
+  const exited = new Promise((r) => operator.once('exit', r));
+  operator.kill('SIGCONT');
+  operator.kill('SIGTERM');
+  await exited;
+}
+
+/** One burst of user operations: creates, updates, scales and deletes, as fast as the apiserver takes them. */
+export async function operate(world: ChaosWorld, until: number | (() => boolean)): Promise<number> {
+  const { client, ns, names, live } = world;
+  const goOn = typeof until === 'number' ? () => Date.now() < until : () => !until();
+  let ops = 0;
+  while (goOn()) {
+    const name = names[Math.floor(Math.random() * names.length)]!;
+    const current = live.get(name);
+    try {
+      if (!current) {
+        const want = { instances: 1 + Math.floor(Math.random() * 2), version: 1 };
+        await client.apply(serviceManifest(ns, name, want.instances, want.version));
+        live.set(name, want);
+      } else {
+        const roll = Math.random();
+        if (roll < 0.15) {
+          await client.delete('dcos.dev/v1alpha1', 'DcosService', name, ns);
+          live.delete(name);
+        } else {
+          const want = roll < 0.6 ? { ...current, instances: Math.floor(Math.random() * 3) } : { ...current, version: current.version + 1 };
+          await client.apply(serviceManifest(ns, name, want.instances, want.version));
+          live.set(name, want);
+        }
+      }
+      ops++;
+    } catch (err) {
+      // A conflict with the operator's own write changed nothing. Anything else (the apiserver gone
+      // mid-request) may have been written or not: the apiserver says which once it is back.
+      if (!isConflict(err)) {
+        world.uncertain.add(name);
+        await sleep(200);
+      }
+    }
+  }
+  return ops;
+}
+
+/** Takes what the apiserver holds as the user's last word for each name whose last operation got no answer. */
+export async function settle(world: ChaosWorld): Promise<void> {
+  for (const name of world.uncertain) {
+    const svc = await world.client.getOrUndefined<KubeObjectLike & { spec: { instances?: number; env?: Record<string, string> } }>('dcos.dev/v1alpha1', 'DcosService', name, world.ns);
+    if (!svc || svc.metadata.deletionTimestamp) world.live.delete(name);
+    else world.live.set(name, { instances: svc.spec.instances ?? 1, version: Number(svc.spec.env?.VERSION ?? 1) });
+  }
+  world.uncertain.clear();
+}
+
+/** Polls the world until it matches what the user asked for (or `timeoutMs`); seconds from `since` (the end of the fault). */
+export async function awaitConverged(world: ChaosWorld, since = Date.now(), timeoutMs = 180_000): Promise<{ check: WorldCheck & { lastToSettle?: string }; seconds: number }> {
+  const t0 = since;
+  await settle(world);
+  let check = await checkWorld(world.client, world.ns, world.live);
+  let lastToSettle: string | undefined;
+  while (!check.converged && Date.now() - t0 < timeoutMs) {
+    lastToSettle = check.problems[0];
+    await sleep(500);
+    check = await checkWorld(world.client, world.ns, world.live);
+  }
+  return { check: { ...check, lastToSettle }, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** `lastToSettle`: the first difference the last check before convergence still saw (what took longest). */
+export type RoundResult = WorldCheck & { round: number; ops: number; convergeSeconds: number; lastToSettle?: string };
+
+export function roundLine(r: RoundResult, fault: string): string {
+  const outcome = r.converged ? `converged ${r.convergeSeconds.toFixed(1)} s after the fault ended${r.lastToSettle ? ` (last to settle: ${r.lastToSettle})` : ''}` : `NOT converged after ${r.convergeSeconds.toFixed(0)} s: ${r.problems.slice(0, 5).join('; ')}`;
+  return `  round ${r.round}: ${fault} during ${r.ops} operations; ${outcome}; ${r.services} DcosServices, ${r.objects} owned objects, lost ${r.lost}, duplicated ${r.duplicated}, orphaned ${r.orphaned}, status wrong ${r.statusWrong}`;
+}
+
+export interface Figures {
+  scenario: string;
+  rounds: number;
+  names: number;
+  ops: number;
+  objects: number;
+  lost: number;
+  duplicated: number;
+  orphaned: number;
+  statusWrong: number;
+  worstConvergeSeconds: number;
+}
+
+/** The figures of a run: one line to grep, and the README table's row. */
+export function figures(world: ChaosWorld, results: RoundResult[], say: (line: string) => void): Figures {
+  const sum = (k: 'lost' | 'duplicated' | 'orphaned' | 'statusWrong' | 'ops' | 'objects') => results.reduce((a, r) => a + r[k], 0);
+  const f: Figures = {
+    scenario: world.scenario,
+    rounds: results.length,
+    names: world.names.length,
+    ops: sum('ops'),
+    objects: sum('objects'),
+    lost: sum('lost'),
+    duplicated: sum('duplicated'),
+    orphaned: sum('orphaned'),
+    statusWrong: sum('statusWrong'),
+    worstConvergeSeconds: Math.max(...results.map((r) => r.convergeSeconds)),
+  };
+  say(`figures ${f.scenario}: rounds ${f.rounds}, objects ${f.objects}, lost ${f.lost}, duplicated ${f.duplicated}, orphaned ${f.orphaned}, status wrong ${f.statusWrong}, worst time to converge ${f.worstConvergeSeconds.toFixed(1)} s`);
+  say('\n| scenario | rounds | DcosServices (names) | operations | owned objects checked | lost | duplicated | orphaned | status wrong | worst time to converge |');
+  say('|---|---|---|---|---|---|---|---|---|---|');
+  say(`| ${f.scenario} | ${f.rounds} | ${f.names} | ${f.ops} | ${f.objects} | ${f.lost} | ${f.duplicated} | ${f.orphaned} | ${f.statusWrong} | ${f.worstConvergeSeconds.toFixed(1)} s |`);
+  return f;
+}
