@@ -9,15 +9,19 @@ import { startOperator } from './support/operator.ts';
 
 type StatefulSetObj = KubeObjectLike & { spec: { replicas: number; volumeClaimTemplates?: Array<{ metadata: { name: string } }> } };
 
+const PV_COUNT = 8;
+// Its own storage class (Marathon's profileName): claims of other test files (the Universe's jenkins and
+// minio wait for volumes too) cannot take the volumes made here.
+const STORAGE_CLASS = `dsvc-sts-${process.pid}`;
+
 /** A Marathon app with a local persistent volume and 2 instances: each instance had its own volume (resident tasks). */
 const residentApp = (extra: Partial<DcosServiceSpec> = {}): DcosServiceSpec =>
   simpleApp({
-    container: { type: 'DOCKER', docker: { image: 'python:3.12-slim' }, volumes: [{ containerPath: 'data', mode: 'RW', persistent: { size: 64 } }] },
+    container: { type: 'DOCKER', docker: { image: 'python:3.12-slim' }, volumes: [{ containerPath: 'data', mode: 'RW', persistent: { size: 64, profileName: STORAGE_CLASS } }] },
     upgradeStrategy: { minimumHealthCapacity: 0.5, maximumOverCapacity: 0 },
     ...extra,
   });
 
-const PV_COUNT = 8;
 
 describe('DcosService backed by a StatefulSet (one volume per instance)', () => {
   const client = kubeClient();
@@ -31,7 +35,7 @@ describe('DcosService backed by a StatefulSet (one volume per instance)', () => 
     // No storage provisioner runs on the local control plane: volumes the claims can bind to.
     for (let i = 0; i < PV_COUNT; i++) {
       const name = `${ns}-pv-${i}`;
-      const pv = `apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: ${name}\nspec:\n  capacity:\n    storage: 1Gi\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Retain\n  hostPath:\n    path: /tmp/${name}\n`;
+      const pv = `apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: ${name}\nspec:\n  storageClassName: ${STORAGE_CLASS}\n  capacity:\n    storage: 1Gi\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Retain\n  hostPath:\n    path: /tmp/${name}\n`;
       expect(kubectl(['apply', '-f', '-'], pv).status).toBe(0);
       volumes.push(name);
     }
@@ -70,7 +74,7 @@ describe('DcosService backed by a StatefulSet (one volume per instance)', () => 
     await eventually(async () => expect((await getStatefulSet('scaled')).spec.replicas).toBe(3));
     await read().waitRunning('scaled', 3, 90_000);
     expect(await claimsOf('scaled')).toHaveLength(3);
-    expect(kubectl(['events', '-n', ns, '--for', 'dcosservice/scaled']).stdout).toMatch(/Scaled\s.*from 2 to 3/);
+    await eventually(() => expect(kubectl(['events', '-n', ns, '--for', 'dcosservice/scaled']).stdout).toMatch(/Scaled\s.*from 2 to 3/), 45_000);
   });
 
   it('runs an app named with a dot (/postgres9.5): its StatefulSet and Service take postgres9-5, its pods start', async () => {
