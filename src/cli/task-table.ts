@@ -1,3 +1,4 @@
+import { mesosTaskState } from '../marathon/task-state.ts';
 import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { SERVICE_LABEL, APP_ID_ANNOTATION } from '../marathon/operator-labels.ts';
 import type { Cell } from './table.ts';
@@ -31,19 +32,7 @@ export function taskStateLetter(pod: PodObject): string {
 
 /** The Mesos task state a pod stands for, for --json. */
 export function taskState(pod: PodObject): string {
-  if (pod.metadata.deletionTimestamp) return 'TASK_KILLING';
-  switch (pod.status?.phase) {
-    case 'Running':
-      return 'TASK_RUNNING';
-    case 'Succeeded':
-      return 'TASK_FINISHED';
-    case 'Failed':
-      return 'TASK_FAILED';
-    case 'Unknown':
-      return 'TASK_UNREACHABLE';
-    default:
-      return pod.spec?.nodeName ? 'TASK_STARTING' : 'TASK_STAGING';
-  }
+  return mesosTaskState({ deleting: pod.metadata.deletionTimestamp !== undefined, phase: pod.status?.phase, node: pod.spec?.nodeName });
 }
 
 /** The task's name as Mesos showed it: the app's last id segment. */

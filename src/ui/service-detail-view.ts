@@ -1,4 +1,5 @@
 /** One service's page: its row, its tasks (DC/OS's task table), its conditions and recent events. */
+import { mesosTaskState } from '../marathon/task-state.ts';
 import type { Condition } from '../resources/conditions.ts';
 import { serviceRow, type ServiceRow } from './service-rows.ts';
 import type { ServiceObject, TaskPod, UiEvent } from './ui-sources.ts';
@@ -27,19 +28,8 @@ export interface ServiceDetailView {
 }
 
 function taskState(pod: TaskPod): string {
-  if (pod.deletionTimestamp) return 'TASK_KILLING';
-  switch (pod.status?.phase) {
-    case 'Running':
-      return 'TASK_RUNNING';
-    case 'Succeeded':
-      return 'TASK_FINISHED';
-    case 'Failed':
-      return 'TASK_FAILED';
-    case 'Unknown':
-      return 'TASK_UNREACHABLE';
-    default:
-      return 'TASK_STAGING';
-  }
+  // The page colours staging, not starting: a task not yet running is staging there, bound to a node or not.
+  return mesosTaskState({ deleting: pod.deletionTimestamp !== undefined, phase: pod.status?.phase });
 }
 
 export function taskRow(pod: TaskPod, hasHealthChecks: boolean): TaskRow {
