@@ -26,7 +26,8 @@
 //       pods (Running on kwok nodes) cached: RSS per service. (b) and (c) share a last cluster.
 // Each phase stops at BENCH_PHASE_TIMEOUT_S (600) and the table says how far it got.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync } from 'node:fs';
+import { operatorMemory } from './operator-memory.ts';
 import { join } from 'node:path';
 import { Watch } from '@kubernetes/client-node';
 import { describeLoad, loadSnapshot } from './phase-load.ts';
@@ -174,12 +175,6 @@ class Sightings {
   }
 }
 
-async function operatorMemory(port: number, pid: number): Promise<{ heap: number; rss: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const heap = Number(/^dcos_operator_nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1] ?? NaN);
-  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
-  return { heap, rss };
-}
 
 /** Five samples a second apart: the smallest heap (closest to what is live after a GC) and the last RSS. */
 async function settledMemory(port: number, pid: number): Promise<{ heap: number; rss: number }> {

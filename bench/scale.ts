@@ -19,6 +19,7 @@
 // (/tmp/dcos-scale-profile), with its log (operator.log, info); SCALE_HEAP_SNAPSHOT=1 sends SIGUSR2 after the churn.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { operatorMemory } from './operator-memory.ts';
 import { join } from 'node:path';
 import { describeLoad, loadSnapshot, type LoadSnapshot } from './phase-load.ts';
 
@@ -87,12 +88,6 @@ function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
-async function operatorMemory(port: number, pid: number): Promise<{ heap: number; rss: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const heap = Number(/^dcos_operator_nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1] ?? NaN);
-  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
-  return { heap, rss };
-}
 
 /** Five samples a second apart: the smallest heap (closest to live after a GC), the largest RSS. */
 async function settledMemory(port: number, pid: number): Promise<{ heap: number; rss: number }> {

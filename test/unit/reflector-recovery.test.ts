@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient, type KubeObjectLike } from '../../src/kube/kube-client.ts';
+import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
+import { clientFor } from './support/loopback-kube-client.ts';
 import { Informer } from '../../src/controllers/runtime/informer.ts';
 import { createLogger } from '../../src/operator/logger.ts';
 
@@ -28,17 +28,6 @@ const list = (rv: string, ...items: object[]) => ({ status: 200, body: JSON.stri
 const watchEvents = (...events: object[]) => ({ status: 200, body: events.map((e) => JSON.stringify(e)).join('\n') + '\n' });
 const hang = () => ({ status: 200, body: '', keepOpen: true });
 
-function clientFor(server: Server): KubeClient {
-  const { port } = server.address() as { port: number };
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: 'u' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return new KubeClient(kc);
-}
 
 describe('reflector recovery', () => {
   let server: Server | undefined;
