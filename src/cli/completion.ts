@@ -8,6 +8,25 @@ import type { Command } from 'commander';
 
 const NO_FILE_COMPLETION = 4;
 
+/** The names a command's first argument can take, read from the cluster (app ids, packages, tasks...). */
+export type ArgumentNames = () => Promise<string[]>;
+
+const argumentNames = new WeakMap<Command, ArgumentNames>();
+
+/**
+ * Registers where the names of `cmd`'s first argument come from, for completion (of every
+ * argument when the first is variadic, as in `package repo remove <names...>`).
+ */
+export function completeArgumentWith(cmd: Command, names: ArgumentNames): Command {
+  argumentNames.set(cmd, names);
+  return cmd;
+}
+
+function namesFor(cmd: Command, position: number): ArgumentNames | undefined {
+  const first = cmd.registeredArguments[0];
+  return first && (position === 0 || first.variadic) ? argumentNames.get(cmd) : undefined;
+}
+
 function visibleCommands(cmd: Command): Command[] {
   return cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
 }
@@ -18,31 +37,45 @@ function flagsOf(cmd: Command, root: Command): string[] {
   return [...own, ...global, '--help'];
 }
 
-/** Global flags that take a value: their value is skipped when walking the words to the command. */
-function takesValue(root: Command, cmd: Command, word: string): boolean {
-  const option = [...cmd.options, ...root.options].find((o) => o.long === word || o.short === word);
-  return option !== undefined && (option.required || option.optional);
+function optionOf(root: Command, cmd: Command, word: string) {
+  const flag = word.split('=')[0];
+  return [...cmd.options, ...root.options].find((o) => o.long === flag || o.short === flag);
 }
 
-/** The candidates for the last word, given the words before it (without the program name). */
-export function completions(root: Command, words: readonly string[]): string[] {
+/**
+ * The candidates for the last word, given the words before it (without the program name). The
+ * global flags among the words (-n, --context, --kubeconfig) are set on `root`, so a command's
+ * argument candidates are read from the cluster and namespace the command itself would use.
+ */
+export async function completions(root: Command, words: readonly string[]): Promise<string[]> {
   const partial = words[words.length - 1] ?? '';
   let cmd = root;
+  let positional = 0;
   for (let i = 0; i < words.length - 1; i++) {
     const word = words[i]!;
     if (word.startsWith('-')) {
-      if (!word.includes('=') && takesValue(root, cmd, word)) i++;
+      const option = optionOf(root, cmd, word);
+      if (!option || !(option.required || option.optional)) continue;
+      const value = word.includes('=') ? word.slice(word.indexOf('=') + 1) : words[++i];
+      if (value !== undefined && root.options.includes(option)) root.setOptionValue(option.attributeName(), value);
       continue;
     }
     const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
-    if (sub) cmd = sub;
+    if (sub) {
+      cmd = sub;
+      positional = 0;
+    } else positional++;
   }
-  const candidates = partial.startsWith('-') ? flagsOf(cmd, root) : visibleCommands(cmd).map((c) => c.name());
-  return candidates.filter((c) => c.startsWith(partial));
+  if (partial.startsWith('-')) return flagsOf(cmd, root).filter((c) => c.startsWith(partial));
+  const subcommands = visibleCommands(cmd).map((c) => c.name());
+  const source = namesFor(cmd, positional);
+  // Completion never prints an error: a cluster that cannot be read offers no names.
+  const names = source ? await source().catch(() => []) : [];
+  return [...subcommands, ...names].filter((c) => c.startsWith(partial));
 }
 
-export function completionOutput(root: Command, words: readonly string[]): string {
-  return [...completions(root, words), `:${NO_FILE_COMPLETION}`].join('\n') + '\n';
+export async function completionOutput(root: Command, words: readonly string[]): Promise<string> {
+  return [...(await completions(root, words)), `:${NO_FILE_COMPLETION}`].join('\n') + '\n';
 }
 
 export function bashCompletionScript(program: string): string {

@@ -8,7 +8,7 @@ export async function main(argv: string[]): Promise<number> {
   // `__complete` takes the words as they are, flags included, so it is dispatched before parsing.
   if (argv[0] === '__complete') {
     const { program } = buildProgram();
-    process.stdout.write(completionOutput(program, argv.length > 1 ? argv.slice(1) : ['']));
+    process.stdout.write(await completionOutput(program, argv.length > 1 ? argv.slice(1) : ['']));
     return 0;
   }
   const { program, ctx } = buildProgram();

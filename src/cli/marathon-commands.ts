@@ -12,6 +12,7 @@ import { dcosServiceSpecSchema, type DcosService, type DcosServiceSpec } from '.
 import { formatJsonPath } from '../universe/json-location.ts';
 import { APP_HEADERS, appIdOfService, appRow, groupCounts, matchesApp } from './app-table.ts';
 import { CliError } from './cli-error.ts';
+import { completeArgumentWith } from './completion.ts';
 import { listNamespace, type CliContext } from './cli-context.ts';
 import { printJson, printTable, withNamespace } from './output.ts';
 
@@ -202,6 +203,9 @@ export function registerMarathon(program: Command, ctx: CliContext): void {
       await ctx.session().client.patch(API_VERSION, 'DcosService', svc.metadata.name, svc.metadata.namespace, { spec: changes });
       process.stdout.write(`Updated app ${appIdOfService(svc)}: ${Object.keys(changes).join(', ')}\n`);
     });
+
+  const appIds = async () => (await listServices(ctx, listNamespace(ctx.session()))).map(appIdOfService).sort();
+  for (const cmd of app.commands) if (cmd.registeredArguments[0]?.name() === 'app-id') completeArgumentWith(cmd, appIds);
 
   const group = marathon.command('group').description('Marathon groups: the paths of the app ids');
   group

@@ -14,6 +14,7 @@ import { resolvePackage, type ResolvedPackage } from '../universe/package-resolv
 import { parseJson } from '../universe/json-location.ts';
 import { isJsonObject, type JsonObject } from '../universe/universe-result.ts';
 import { CliError } from './cli-error.ts';
+import { completeArgumentWith } from './completion.ts';
 import { listNamespace, type CliContext } from './cli-context.ts';
 import { loadCatalog, packageNames, searchPackages, similarNames, type Catalog, type RepositoryObject } from './package-catalog.ts';
 import { printJson, printTable, withNamespace } from './output.ts';
@@ -181,7 +182,7 @@ export function registerPackage(program: Command, ctx: CliContext): void {
 
   pkg
     .command('list')
-    .description('the installed packages: NAME VERSION APP STATUS')
+    .description('the installed packages: NAME VERSION APP READY DESCRIPTION')
     .option('--json', 'print the installed packages as JSON')
     .action(async (opts: { json?: boolean }) => {
       const session = ctx.session();
@@ -194,9 +195,14 @@ export function registerPackage(program: Command, ctx: CliContext): void {
         object: p.metadata.name,
         ready: condition(p, 'Ready')?.status === 'True',
         message: condition(p, 'Ready')?.message ?? null,
+        description: p.status?.description ?? null,
       }));
       if (opts.json) return printJson(rows);
-      const [headers, cells] = withNamespace(session.allNamespaces, ['NAME', 'VERSION', 'APP', 'READY'], rows.map((r) => ({ namespace: r.namespace, cells: [r.name, r.version, r.apps.join(', '), r.ready] })));
+      const [headers, cells] = withNamespace(
+        session.allNamespaces,
+        ['NAME', 'VERSION', 'APP', 'READY', 'DESCRIPTION'],
+        rows.map((r) => ({ namespace: r.namespace, cells: [r.name, r.version, r.apps.join(', '), r.ready, r.description === null ? null : truncate(r.description, 77)] })),
+      );
       printTable(headers, cells);
     });
 
@@ -291,6 +297,17 @@ export function registerPackage(program: Command, ctx: CliContext): void {
       if (opts.json) return printJson({ repositories: rows });
       printTable(['NAME', 'URL', 'PRIORITY', 'PACKAGES', 'READY'], rows.map((r) => [r.name, r.uri, r.priority, r.packages, r.ready]));
     });
+
+  const subcommand = (parent: Command, name: string) => parent.commands.find((c) => c.name() === name)!;
+  const catalogNames = async () => packageNames(await loadCatalog(ctx.session().client));
+  completeArgumentWith(subcommand(pkg, 'install'), catalogNames);
+  completeArgumentWith(subcommand(pkg, 'describe'), catalogNames);
+  completeArgumentWith(subcommand(pkg, 'uninstall'), async () => {
+    const session = ctx.session();
+    const installed = await session.client.list<PackageObject>(API_VERSION, 'DcosPackage', { namespace: session.namespace });
+    return [...new Set(installed.items.map((p) => p.spec.packageName))].sort();
+  });
+  completeArgumentWith(subcommand(repo, 'remove'), async () => (await ctx.session().client.list<RepositoryObject>(API_VERSION, 'DcosPackageRepository')).items.map((r) => r.metadata.name).sort());
 }
 
 export { isNotFound };

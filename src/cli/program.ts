@@ -33,8 +33,8 @@ export function buildProgram(name = process.env.DCOS_CLI_NAME ?? 'dcos'): { prog
     .argument('[words...]')
     .allowUnknownOption()
     .helpOption(false)
-    .action((words: string[]) => {
-      process.stdout.write(completionOutput(program, words.length === 0 ? [''] : words));
+    .action(async (words: string[]) => {
+      process.stdout.write(await completionOutput(program, words.length === 0 ? [''] : words));
     });
   // exitOverride on every subcommand too: usage errors come back here, printed once, exit 2.
   const all = (cmd: Command): Command[] => [cmd, ...cmd.commands.flatMap(all)];

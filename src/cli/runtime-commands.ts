@@ -5,6 +5,7 @@ import type { DcosCluster } from '../resources/dcos-cluster.ts';
 import type { DcosPackage } from '../resources/dcos-package.ts';
 import { MANAGED_BY, MANAGED_BY_LABEL, SERVICE_LABEL } from '../marathon/operator-labels.ts';
 import { CliError } from './cli-error.ts';
+import { completeArgumentWith } from './completion.ts';
 import { listNamespace, type CliContext } from './cli-context.ts';
 import { clusterSummaryLines } from './cluster-summary.ts';
 import { listServices } from './marathon-commands.ts';
@@ -69,7 +70,9 @@ export function registerRuntime(program: Command, ctx: CliContext): void {
       const [headers, rows] = withNamespace(session.allNamespaces, SERVICE_HEADERS, summaries.map((s) => ({ namespace: s.namespace, cells: serviceRow(s) })));
       printTable(headers, rows);
     });
-  logFlags(service.command('log <name>').description("the logs of a service's tasks (a package, an app name or an app id)")).action(async (name: string, opts: { follow?: boolean; lines: string }) => {
+  const serviceNames = async () => [...new Set((await serviceSummaries(ctx)).summaries.map((s) => s.name))].sort();
+  const taskIds = async () => (await listTasks(ctx, listNamespace(ctx.session()))).map((t) => t.metadata.name);
+  logFlags(completeArgumentWith(service.command('log <name>'), serviceNames).description("the logs of a service's tasks (a package, an app name or an app id)")).action(async (name: string, opts: { follow?: boolean; lines: string }) => {
     const { summaries, tasks } = await serviceSummaries(ctx);
     const matches = summaries.filter((s) => matchesService(s, name));
     if (matches.length === 0) throw new CliError(`service '${name}' not found${summaries.length > 0 ? ` (services: ${summaries.map((s) => s.name).join(', ')})` : ''}`);
@@ -80,8 +83,7 @@ export function registerRuntime(program: Command, ctx: CliContext): void {
     await followLogs(ctx, pods, opts);
   });
 
-  const task = program
-    .command('task [task]')
+  const task = completeArgumentWith(program.command('task [task]'), taskIds)
     .description('the tasks of the apps: NAME HOST USER STATE ID MESOS ID; TASK filters by id')
     .option('--json', 'print the tasks as JSON')
     .action(async (filter: string | undefined, opts: { json?: boolean }) => {
@@ -93,7 +95,7 @@ export function registerRuntime(program: Command, ctx: CliContext): void {
       const [headers, rows] = withNamespace(session.allNamespaces, TASK_HEADERS, shown.map((t) => ({ namespace: t.metadata.namespace, cells: taskRow(t, nodeIds) })));
       printTable(headers, rows);
     });
-  logFlags(task.command('log <task>').description('the log of a task (its id, or part of it: every task that matches)')).action(async (pattern: string, opts: { follow?: boolean; lines: string }) => {
+  logFlags(completeArgumentWith(task.command('log <task>'), taskIds).description('the log of a task (its id, or part of it: every task that matches)')).action(async (pattern: string, opts: { follow?: boolean; lines: string }) => {
     const tasks = (await listTasks(ctx, listNamespace(ctx.session()))).filter((t) => matchesTask(t, pattern));
     if (tasks.length === 0) throw new CliError(`no task matches '${pattern}'`);
     await followLogs(ctx, tasks, opts);

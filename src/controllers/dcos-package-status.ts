@@ -29,6 +29,7 @@ export function installedStatus(pkg: DcosPackage, rendered: RenderedDcosPackage,
     observedGeneration: generation,
     resolvedVersion: universe.version,
     repository: repository.name,
+    ...(universe.description && { description: universe.description }),
     services,
     conditions: mergeConditions(
       pkg.status?.conditions,
@@ -68,7 +69,7 @@ export function failedStatus(pkg: DcosPackage, error: UniverseError, services: P
     ),
   };
   if (services.length > 0) status.services = services;
-  for (const field of ['resolvedVersion', 'repository', 'preInstallNotes', 'postInstallNotes'] as const) {
+  for (const field of ['resolvedVersion', 'repository', 'description', 'preInstallNotes', 'postInstallNotes'] as const) {
     if (services.length > 0 && previous[field] !== undefined) status[field] = previous[field];
   }
   return status;

@@ -31,6 +31,7 @@ export const dcosPackageStatusSchema = z
     ...statusBase,
     resolvedVersion: z.string().optional().describe('The package version installed.'),
     repository: z.string().optional().describe('The DcosPackageRepository the package came from.'),
+    description: z.string().optional().describe('The package\'s description (package.json), as `dcos package list` showed it.'),
     services: z
       .array(packageServiceStatusSchema)
       .optional()

@@ -81,8 +81,12 @@ describe('the dcos command line against the local control plane', () => {
     expect(install.stdout).toMatch(/nginx is starting/);
 
     const list = await dcos(['package', 'list']);
-    expect(list.stdout).toMatch(/^NAME\s+VERSION\s+APP\s+READY\nnginx\s+1\.27\.5\s+\/nginx\s+True\n$/);
-    expect(JSON.parse((await dcos(['package', 'list', '--json'])).stdout)).toEqual([{ name: 'nginx', version: '1.27.5', apps: ['/nginx'], namespace: ns, object: 'nginx', ready: true, message: expect.any(String) }]);
+    expect(list.stdout).toMatch(/^NAME\s+VERSION\s+APP\s+READY\s+DESCRIPTION\nnginx\s+1\.27\.5\s+\/nginx\s+True\s+nginx serving a static page or your own content, behind a Kubernetes Service on port 80\.\n$/);
+    expect(JSON.parse((await dcos(['package', 'list', '--json'])).stdout)).toEqual([
+      { name: 'nginx', version: '1.27.5', apps: ['/nginx'], namespace: ns, object: 'nginx', ready: true, message: expect.any(String), description: expect.stringMatching(/^nginx serving/) },
+    ]);
+    const uninstallable = await dcos(['__complete', 'package', 'uninstall', 'ng']);
+    expect(uninstallable.stdout).toBe('nginx\n:4\n');
 
     const services = await dcos(['service']);
     expect(services.stdout).toMatch(/^NAME\s+HOST\s+ACTIVE\s+TASKS\s+CPU\s+MEM\s+DISK\s+ID\n/);
@@ -199,6 +203,8 @@ describe('the dcos command line against the local control plane', () => {
     expect(list.stdout).toMatch(/^\/nginx\s+/m);
     const completion = await runCli(['__complete', 'dcos', 'marathon', 'app', 're'], { bin: kubectl, env: pathEnv });
     expect(completion.stdout.split('\n')).toEqual(expect.arrayContaining(['remove', 'restart']));
+    const appIds = await runCli(['__complete', 'dcos', '-n', ns, 'marathon', 'app', 'show', '/ng'], { bin: kubectl, env: pathEnv });
+    expect(appIds.stdout).toBe('/nginx\n:4\n');
     const bash = await runCli(['completion', 'bash']);
     expect(bash.stdout).toContain('complete -o default -F _dcos_complete dcos');
   });

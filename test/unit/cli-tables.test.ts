@@ -6,7 +6,7 @@ import type { DcosPackage } from '../../src/resources/dcos-package.ts';
 import { appRow, deploymentCell, groupCounts, healthCell, matchesApp } from '../../src/cli/app-table.ts';
 import { failureLine } from '../../src/cli/cli-error.ts';
 import { clusterSummaryLines } from '../../src/cli/cluster-summary.ts';
-import { completions } from '../../src/cli/completion.ts';
+import { completeArgumentWith, completions } from '../../src/cli/completion.ts';
 import { allocationCells, nodeStatus } from '../../src/cli/node-table.ts';
 import { similarNames } from '../../src/cli/package-catalog.ts';
 import { serviceRow, summarizeServices } from '../../src/cli/service-table.ts';
@@ -147,15 +147,30 @@ describe('the dcos command line plumbing', () => {
     expect(failureLine(refused, 'https://127.0.0.1:1')).toBe('no cluster reachable at https://127.0.0.1:1 (ECONNREFUSED): check KUBECONFIG, --kubeconfig and --context');
   });
 
-  it('completes commands and flags, skipping the values of global flags', () => {
+  it('completes commands and flags, skipping the values of global flags', async () => {
     const root = new Command('dcos').option('-n, --namespace <ns>');
     const marathon = root.command('marathon');
     const app = marathon.command('app');
     app.command('list').option('--json');
     app.command('restart');
     app.command('remove');
-    expect(completions(root, ['-n', 'prod', 'marathon', 'app', 're'])).toEqual(['restart', 'remove']);
-    expect(completions(root, ['marathon', 'app', 'list', '--j'])).toEqual(['--json']);
-    expect(completions(root, ['ma'])).toEqual(['marathon']);
+    expect(await completions(root, ['-n', 'prod', 'marathon', 'app', 're'])).toEqual(['restart', 'remove']);
+    expect(await completions(root, ['marathon', 'app', 'list', '--j'])).toEqual(['--json']);
+    expect(await completions(root, ['ma'])).toEqual(['marathon']);
+  });
+
+  it("completes a command's argument with names read in the namespace the words give, and only where an argument goes", async () => {
+    const root = new Command('dcos').option('-n, --namespace <ns>').option('--context <name>');
+    const apps: Record<string, string[]> = { default: ['/web', '/worker'], prod: ['/db', '/web-prod'] };
+    const show = root.command('show <app-id>');
+    completeArgumentWith(show, async () => apps[root.opts<{ namespace?: string }>().namespace ?? 'default']!);
+    const remove = root.command('remove <names...>');
+    completeArgumentWith(remove, async () => ['a', 'b']);
+    completeArgumentWith(root.command('broken <x>'), () => Promise.reject(new Error('no cluster reachable')));
+    expect(await completions(root, ['show', '/w'])).toEqual(['/web', '/worker']);
+    expect(await completions(root, ['--namespace=prod', 'show', ''])).toEqual(['/db', '/web-prod']);
+    expect(await completions(root, ['show', '/web', ''])).toEqual([]);
+    expect(await completions(root, ['remove', 'a', ''])).toEqual(['a', 'b']);
+    expect(await completions(root, ['broken', ''])).toEqual([]);
   });
 });
