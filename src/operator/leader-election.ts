@@ -19,6 +19,8 @@ export interface LeaderElectionOptions {
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
+  /** Written on the Lease while this replica holds it: how the others reach the leader (leader-forward.ts). */
+  holderAnnotations?: Record<string, string>;
 }
 
 function microTime(date = new Date()): string {
@@ -39,15 +41,22 @@ export class LeaderElector {
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private lastRenew = 0;
+  private lastSeen?: Lease;
 
   constructor(client: KubeClient, log: Logger, opts: LeaderElectionOptions) {
     this.client = client;
     this.log = log.child({ lease: `${opts.namespace}/${opts.name}`, identity: opts.identity });
-    this.opts = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, ...opts };
+    this.opts = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, holderAnnotations: {}, ...opts };
   }
 
   get isLeader(): boolean {
     return this.leading;
+  }
+
+  /** An annotation the current holder wrote on the Lease, as last read (every retry period). */
+  holderAnnotation(key: string): string | undefined {
+    const lease = this.lastSeen;
+    return lease?.spec.holderIdentity ? lease.metadata.annotations?.[key] : undefined;
   }
 
   /** Resolves once this process leads; `onLost` runs if it later fails to renew in time. */
@@ -99,11 +108,13 @@ export class LeaderElector {
     const durationSeconds = Math.ceil(this.opts.leaseDurationMs / 1000);
     try {
       const lease = await this.client.getOrUndefined<Lease>('coordination.k8s.io/v1', 'Lease', this.opts.name, this.opts.namespace);
+      this.lastSeen = lease;
+      const annotations = this.opts.holderAnnotations;
       if (!lease) {
         await this.client.create<Lease>({
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
-          metadata: { name: this.opts.name, namespace: this.opts.namespace },
+          metadata: { name: this.opts.name, namespace: this.opts.namespace, annotations },
           spec: { holderIdentity: this.opts.identity, leaseDurationSeconds: durationSeconds, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 },
         });
         return true;
@@ -118,6 +129,7 @@ export class LeaderElector {
       if (heldByOther && !expired) return false;
       const next: Lease = {
         ...lease,
+        metadata: { ...lease.metadata, annotations: { ...lease.metadata.annotations, ...annotations } },
         spec: {
           ...spec,
           holderIdentity: this.opts.identity,

@@ -8,6 +8,8 @@ export interface OperatorConfig {
   watchNamespace?: string;
   metricsHost: string;
   metricsPort: number;
+  /** The pod's IP (the downward API's POD_IP): where the other replica passes UI and API requests on to, when this one leads. */
+  podIp?: string;
   webhookHost: string;
   webhookPort: number;
   /**
@@ -45,6 +47,7 @@ export function defaultOperatorConfig(env = process.env): OperatorConfig {
     namespace: env.POD_NAMESPACE ?? 'dcos-system',
     metricsHost: '0.0.0.0',
     metricsPort: 8080,
+    ...(env.POD_IP && { podIp: env.POD_IP }),
     webhookHost: '0.0.0.0',
     webhookPort: 9443,
     webhookMode: env.KUBERNETES_SERVICE_HOST ? 'service' : 'url',

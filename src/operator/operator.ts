@@ -20,6 +20,7 @@ import { registry, webhookDuration } from './metrics.ts';
 import type { OperatorConfig } from './operator-config.ts';
 import type { Express } from 'express';
 import { WebUi } from '../ui/web-ui.ts';
+import { advertisedHttpAddress, forwardToLeader, LEADER_HTTP_ANNOTATION } from './leader-forward.ts';
 import { informerSources } from '../ui/informer-sources.ts';
 import type { LedgerView } from '../ui/ui-sources.ts';
 import { uiAuthMode } from './ui-auth-mode.ts';
@@ -96,6 +97,11 @@ export class Operator {
         return { ok: true };
       },
     });
+    // Before the UI's and the API's routes: a standby passes their requests on to the leader.
+    this.httpApp.use(
+      ['/ui/api', '/api/v1'],
+      forwardToLeader({ serving: () => this.isLeader, leaderAddress: () => this.elector?.holderAnnotation(LEADER_HTTP_ANNOTATION), identity: config.identity, log: log.child({ component: 'leader-forward' }) }),
+    );
     const auth = uiAuthMode(config);
     if (auth !== 'off') this.ui = new WebUi(this.httpApp, { auth, client, log: log.child({ component: 'ui' }) });
   }
@@ -113,7 +119,12 @@ export class Operator {
     if (this.config.webhookMode !== 'off') await this.startWebhooks();
 
     if (this.config.leaderElect) {
-      this.elector = new LeaderElector(this.client, this.log, { namespace: this.config.namespace, name: this.config.leaseName, identity: this.config.identity });
+      this.elector = new LeaderElector(this.client, this.log, {
+        namespace: this.config.namespace,
+        name: this.config.leaseName,
+        identity: this.config.identity,
+        holderAnnotations: { [LEADER_HTTP_ANNOTATION]: advertisedHttpAddress(this.config.metricsHost, this.ports.metrics, this.config.podIp) },
+      });
       // Waiting for the lease must not hold up start(): webhooks already serve on every replica.
       void this.elector.acquire(() => this.onLostLease()).then(() => (this.stopping ? undefined : this.startControllers()));
     } else {

@@ -81,7 +81,7 @@ describe('the dcos command line against the local control plane', () => {
     expect(install.stdout).toMatch(/nginx is starting/);
 
     const list = await dcos(['package', 'list']);
-    expect(list.stdout).toMatch(/^NAME\s+VERSION\s+APP\s+READY\s+DESCRIPTION\nnginx\s+1\.27\.5\s+\/nginx\s+True\s+nginx serving a static page or your own content, behind a Kubernetes Service on port 80\.\n$/);
+    expect(list.stdout).toMatch(/^NAME\s+VERSION\s+APP\s+READY\s+DESCRIPTION\nnginx\s+1\.27\.5\s+\/nginx\s+True\s+nginx serving a static page or your own content, behind a Kubernetes Service \.\.\.\n$/);
     expect(JSON.parse((await dcos(['package', 'list', '--json'])).stdout)).toEqual([
       { name: 'nginx', version: '1.27.5', apps: ['/nginx'], namespace: ns, object: 'nginx', ready: true, message: expect.any(String), description: expect.stringMatching(/^nginx serving/) },
     ]);

@@ -9,6 +9,13 @@ import type { KubeClient } from '../../../src/kube/kube-client.ts';
  * namespace is not deploy/'s dcos-system, which the deploy tests create and delete.
  */
 export async function startOperator(client: KubeClient, factories: ControllerFactory[], overrides: Partial<OperatorConfig> = {}): Promise<Operator> {
+  const operator = await startReplica(client, factories, overrides);
+  await operator.waitUntilLeading();
+  return operator;
+}
+
+/** Started, leading or not: with leaderElect, one of several replicas. */
+export async function startReplica(client: KubeClient, factories: ControllerFactory[], overrides: Partial<OperatorConfig> = {}): Promise<Operator> {
   const operator = new Operator(
     client,
     createLogger(process.env.DCOS_TEST_LOG_LEVEL ?? 'silent'),
@@ -16,6 +23,5 @@ export async function startOperator(client: KubeClient, factories: ControllerFac
     factories,
   );
   await operator.start();
-  await operator.waitUntilLeading();
   return operator;
 }
