@@ -3,7 +3,7 @@ import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { API_VERSION } from '../resources/api-group.ts';
 import type { DcosCluster } from '../resources/dcos-cluster.ts';
 import type { DcosPackage } from '../resources/dcos-package.ts';
-import { MANAGED_BY, MANAGED_BY_LABEL, SERVICE_LABEL } from '../marathon/operator-labels.ts';
+import { MANAGED_BY, MANAGED_BY_LABEL, SERVICE_LABEL, serviceNameOf } from '../marathon/operator-labels.ts';
 import { CliError } from './cli-error.ts';
 import { completeArgumentWith } from './completion.ts';
 import { listNamespace, type CliContext } from './cli-context.ts';
@@ -31,7 +31,7 @@ async function serviceSummaries(ctx: CliContext) {
     listTasks(ctx, namespace),
   ]);
   const hostsOf = (svc: { metadata: { name: string; namespace?: string } }) =>
-    tasks.filter((t) => t.metadata.namespace === svc.metadata.namespace && t.metadata.labels?.[SERVICE_LABEL] === svc.metadata.name && t.status?.phase === 'Running' && t.spec?.nodeName).map((t) => t.spec!.nodeName!);
+    tasks.filter((t) => t.metadata.namespace === svc.metadata.namespace && serviceNameOf(t.metadata) === svc.metadata.name && t.status?.phase === 'Running' && t.spec?.nodeName).map((t) => t.spec!.nodeName!);
   return { summaries: summarizeServices(packages, services, hostsOf), tasks };
 }
 
@@ -78,7 +78,7 @@ export function registerRuntime(program: Command, ctx: CliContext): void {
     if (matches.length === 0) throw new CliError(`service '${name}' not found${summaries.length > 0 ? ` (services: ${summaries.map((s) => s.name).join(', ')})` : ''}`);
     if (matches.length > 1) throw new CliError(`service '${name}' is in several namespaces (${matches.map((s) => s.namespace).join(', ')}): pick one with -n`);
     const s = matches[0]!;
-    const pods = tasks.filter((t) => t.metadata.namespace === s.namespace && s.services.includes(t.metadata.labels?.[SERVICE_LABEL] ?? '') && !t.metadata.deletionTimestamp);
+    const pods = tasks.filter((t) => t.metadata.namespace === s.namespace && s.services.includes(serviceNameOf(t.metadata) ?? '') && !t.metadata.deletionTimestamp);
     if (pods.length === 0) throw new CliError(`service '${name}' has no tasks`);
     await followLogs(ctx, pods, opts);
   });

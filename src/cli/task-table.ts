@@ -1,6 +1,6 @@
 import { mesosTaskState } from '../marathon/task-state.ts';
 import type { KubeObjectLike } from '../kube/kube-client.ts';
-import { SERVICE_LABEL, APP_ID_ANNOTATION } from '../marathon/operator-labels.ts';
+import { APP_ID_ANNOTATION, serviceNameOf } from '../marathon/operator-labels.ts';
 import type { Cell } from './table.ts';
 
 /** A task: a pod the operator runs for a DcosService. */
@@ -38,7 +38,7 @@ export function taskState(pod: PodObject): string {
 /** The task's name as Mesos showed it: the app's last id segment. */
 export function taskName(pod: PodObject): string {
   const appId = pod.metadata.annotations?.[APP_ID_ANNOTATION];
-  return appId?.split('/').filter(Boolean).pop() ?? pod.metadata.labels?.[SERVICE_LABEL] ?? pod.metadata.name;
+  return appId?.split('/').filter(Boolean).pop() ?? serviceNameOf(pod.metadata) ?? pod.metadata.name;
 }
 
 export function taskRow(pod: PodObject, nodeIds: ReadonlyMap<string, string>): Cell[] {
@@ -54,7 +54,7 @@ export function taskJson(pod: PodObject) {
     name: taskName(pod),
     namespace: pod.metadata.namespace,
     appId: pod.metadata.annotations?.[APP_ID_ANNOTATION] ?? null,
-    service: pod.metadata.labels?.[SERVICE_LABEL] ?? null,
+    service: serviceNameOf(pod.metadata) ?? null,
     state: taskState(pod),
     host: pod.spec?.nodeName ?? null,
     ip: pod.status?.podIP ?? null,

@@ -1,6 +1,6 @@
 import type { ControllerFactory } from '../operator/operator.ts';
 import type { KubeObjectLike } from '../kube/kube-client.ts';
-import { appIdOf, resolveDependencies, SERVICE_LABEL } from '../marathon/index.ts';
+import { appIdOf, resolveDependencies, serviceNameOf } from '../marathon/index.ts';
 import { Controller } from './runtime/controller.ts';
 import type { Priority } from './runtime/work-queue.ts';
 import { objectKey } from './runtime/object-key.ts';
@@ -43,7 +43,7 @@ const ownerKey = (obj: KubeObjectLike): string | undefined => {
 };
 
 const serviceOfPod = (p: ProjectedPod): string | undefined => {
-  const svc = p.metadata.labels?.[SERVICE_LABEL];
+  const svc = serviceNameOf(p.metadata);
   return svc ? `${p.metadata.namespace}/${svc}` : undefined;
 };
 

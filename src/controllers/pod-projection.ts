@@ -1,5 +1,5 @@
 import type { KubeObjectLike } from '../kube/kube-client.ts';
-import { SERVICE_LABEL } from '../marathon/index.ts';
+import { SERVICE_LABEL, SERVICE_NAME_ANNOTATION } from '../marathon/operator-labels.ts';
 import type { Pod } from '../marathon/kube-objects.ts';
 
 type ContainerStatus = NonNullable<NonNullable<Pod['status']>['containerStatuses']>[number];
@@ -35,6 +35,7 @@ export function projectPod(raw: KubeObjectLike): ProjectedPod {
     metadata: {
       ...identity,
       labels: m.labels,
+      ...(m.annotations?.[SERVICE_NAME_ANNOTATION] !== undefined && { annotations: { [SERVICE_NAME_ANNOTATION]: m.annotations[SERVICE_NAME_ANNOTATION] } }),
       creationTimestamp: m.creationTimestamp,
       ...(m.deletionTimestamp ? { deletionTimestamp: m.deletionTimestamp } : {}),
     },

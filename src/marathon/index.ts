@@ -1,6 +1,6 @@
 // The Marathon core's public surface, for the controllers and webhooks.
 export { translateService, appIdOf, podSelector } from './translate-service.ts';
-export { RESTART_ANNOTATION, APP_ID_ANNOTATION, SERVICE_LABEL, MANAGED_BY_LABEL, MANAGED_BY_SELECTOR } from './operator-labels.ts';
+export { RESTART_ANNOTATION, APP_ID_ANNOTATION, SERVICE_LABEL, MANAGED_BY_LABEL, MANAGED_BY_SELECTOR, serviceNameOf } from './operator-labels.ts';
 export type { TranslateOptions, TranslateResult } from './translate-service.ts';
 export { applyMarathonDefaults } from './marathon-defaults.ts';
 export { computeServiceStatus } from './service-status.ts';

@@ -2,6 +2,7 @@
  * The labels and annotations the operator writes and selects by, in one place: its children carry
  * them, its informers select by them, status reports them, and users may not set keys in its prefix.
  */
+import { dnsLabelName } from './kube-names.ts';
 
 /** Everything under this prefix is the operator's; a Marathon label there is refused. */
 export const OPERATOR_PREFIX = 'dcos.dev/';
@@ -27,7 +28,23 @@ export const RESTART_ANNOTATION = `${OPERATOR_PREFIX}restart`;
 /** Carried onto the pod template, so a new value rolls the pods. */
 export const RESTARTED_AT_ANNOTATION = `${OPERATOR_PREFIX}restarted-at`;
 
+/**
+ * On the pods of a DcosService whose name is too long for a label value (Marathon took app ids of any
+ * length, and a group path makes long names): the whole name, as the label holds a shortened one.
+ */
+export const SERVICE_NAME_ANNOTATION = `${OPERATOR_PREFIX}service-name`;
+
+/** The SERVICE_LABEL value of a DcosService's children and pods: its name, shortened with a digest past 63 characters. */
+export function serviceLabelValue(serviceName: string): string {
+  return serviceName.length <= 63 ? serviceName : dnsLabelName(serviceName);
+}
+
+/** The name of the DcosService a pod (or child) belongs to, from what serviceLabelValue and the annotation left on it. */
+export function serviceNameOf(metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }): string | undefined {
+  return metadata.annotations?.[SERVICE_NAME_ANNOTATION] ?? metadata.labels?.[SERVICE_LABEL];
+}
+
 /** The label selector (as text) of a DcosService's pods. */
 export function serviceSelector(serviceName: string): string {
-  return `${SERVICE_LABEL}=${serviceName}`;
+  return `${SERVICE_LABEL}=${serviceLabelValue(serviceName)}`;
 }

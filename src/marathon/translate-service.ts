@@ -23,6 +23,8 @@ import {
   RESTART_ANNOTATION,
   RESTARTED_AT_ANNOTATION,
   SERVICE_LABEL,
+  SERVICE_NAME_ANNOTATION,
+  serviceLabelValue,
   VIPS_ANNOTATION,
 } from './operator-labels.ts';
 
@@ -61,7 +63,7 @@ export function statefulSetName(name: string): string {
 
 /** The label selector of a DcosService's pods, as the scale subresource wants it in status.selector. */
 export function podSelector(svc: DcosService): Record<string, string> {
-  return { [SERVICE_LABEL]: svc.metadata.name };
+  return { [SERVICE_LABEL]: serviceLabelValue(svc.metadata.name) };
 }
 
 function ownerReference(svc: DcosService): OwnerReference {
@@ -87,7 +89,11 @@ export function translateService(svc: DcosService, opts: TranslateOptions = {}):
   const owner = ownerReference(svc);
   const userLabels = splitMarathonLabels(spec.labels);
   const labels = { ...userLabels.labels, ...groupLabel(appId), [MANAGED_BY_LABEL]: MANAGED_BY, ...selector };
-  const annotations = { ...userLabels.annotations, [APP_ID_ANNOTATION]: appId };
+  const annotations = {
+    ...userLabels.annotations,
+    [APP_ID_ANNOTATION]: appId,
+    ...(selector[SERVICE_LABEL] !== name && { [SERVICE_NAME_ANNOTATION]: name }),
+  };
   const meta = (objectName: string, extraAnnotations: Record<string, string> = {}): ObjectMeta => ({
     name: objectName,
     ...(namespace !== undefined ? { namespace } : {}),

@@ -7,7 +7,7 @@ import type { ControllerContext } from '../operator/operator.ts';
 import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { API_VERSION } from '../resources/api-group.ts';
 import type { DcosCluster } from '../resources/dcos-cluster.ts';
-import { SERVICE_LABEL } from '../marathon/index.ts';
+import { serviceNameOf } from '../marathon/index.ts';
 import { dcosServiceInformer, podInformer } from '../controllers/shared-informers.ts';
 import type { ProjectedPod } from '../controllers/pod-projection.ts';
 import type { LedgerView, NodeTopology, PackageObject, SourceChange, TaskPod, UiEvent, UiSources } from './ui-sources.ts';
@@ -43,7 +43,7 @@ export function informerSources(ctx: ControllerContext, ledger: () => LedgerView
   // The pod cache keeps a DcosService pod's status but not its node: the raw event has it.
   const tasksByService = new Map<string, Map<string, TaskPod>>();
   const serviceKey = (p: KubeObjectLike) => {
-    const svc = p.metadata.labels?.[SERVICE_LABEL];
+    const svc = serviceNameOf(p.metadata);
     return svc ? `${p.metadata.namespace}/${svc}` : undefined;
   };
   const upsertTask = (p: ProjectedPod, raw: KubeObjectLike) => {

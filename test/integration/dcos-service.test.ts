@@ -52,6 +52,19 @@ describe('DcosService controller', () => {
     expect(table.stdout).toMatch(/web\s+2\s+2\s+0\s+NA\s+True\s+Running/);
   });
 
+  it('runs an app whose name is longer than a label value may be (a long group path), and counts its tasks', async () => {
+    const name = 'payments.europe-west.transaction-processing.settlement-batch-worker';
+    await create(name, { ...web(), id: '/payments/europe-west/transaction-processing/settlement-batch-worker' });
+    const { status } = await read().waitRunning(name, 2);
+    expect(status).toMatchObject({ tasksRunning: 2, appId: '/payments/europe-west/transaction-processing/settlement-batch-worker' });
+    expect(status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True' });
+    const pods = await client.list<PodObj>('v1', 'Pod', { namespace: ns, labelSelector: status!.selector! });
+    expect(pods.items.map((p) => p.metadata.annotations?.['dcos.dev/service-name'])).toEqual([name, name]);
+    // `kubectl scale` reads the selector from status: it selects exactly these pods.
+    expect(kubectl(['scale', '-n', ns, `dsvc/${name}`, '--replicas=1']).status).toBe(0);
+    await read().waitRunning(name, 1);
+  });
+
   it('follows `kubectl scale` through to the Deployment and records a Scaled event', async () => {
     await create('scaled', web());
     await read().waitRunning('scaled', 2);

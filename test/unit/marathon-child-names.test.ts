@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { translateService } from '../../src/marathon/translate-service.ts';
-import { dnsLabelName, isDns1035Label, isDns1123Label } from '../../src/marathon/kube-names.ts';
+import { dnsLabelName, isDns1035Label, isDns1123Label, isLabelValue } from '../../src/marathon/kube-names.ts';
+import { SERVICE_LABEL, SERVICE_NAME_ANNOTATION, serviceNameOf } from '../../src/marathon/operator-labels.ts';
+import { projectPod } from '../../src/controllers/pod-projection.ts';
 import type { DcosServiceSpec } from '../../src/resources/dcos-service.ts';
 import { image, service } from './marathon-builders.ts';
 
@@ -56,5 +58,31 @@ describe('children of a dotted DcosService', () => {
     const r = translateService(service({ ...image(), cmd: 'sleep 1' } as DcosServiceSpec, 'web'));
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     expect(r.warnings.filter((w) => w.path === 'metadata.name')).toEqual([]);
+  });
+});
+
+describe('a DcosService named past 63 characters (a long Marathon group path)', () => {
+  const name = 'payments.europe-west.transaction-processing.settlement-batch-worker';
+
+  test('its pods are selected by a shortened label value and carry the whole name, which the caches read back', () => {
+    expect(name.length).toBeGreaterThan(63);
+    const r = translateService(service({ ...image(), cmd: 'sleep 1', portDefinitions: [{ port: 8080 }] } as DcosServiceSpec, name));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const template = r.workload.spec.template.metadata!;
+    const value = template.labels![SERVICE_LABEL]!;
+    expect(isLabelValue(value)).toBe(true);
+    expect(r.workload.spec.selector.matchLabels).toEqual({ [SERVICE_LABEL]: value });
+    expect(r.service?.spec.selector).toEqual({ [SERVICE_LABEL]: value });
+    expect(template.annotations![SERVICE_NAME_ANNOTATION]).toBe(name);
+    const pod = projectPod({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', labels: template.labels!, annotations: { ...template.annotations!, other: 'dropped' } } });
+    expect(serviceNameOf(pod.metadata)).toBe(name);
+    expect(pod.metadata.annotations).toEqual({ [SERVICE_NAME_ANNOTATION]: name });
+  });
+
+  test('a name that fits keeps its pods exactly as before: the name is the label value, no annotation', () => {
+    const r = translateService(service({ ...image(), cmd: 'sleep 1' } as DcosServiceSpec, 'web.api'));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.workload.spec.template.metadata!.labels![SERVICE_LABEL]).toBe('web.api');
+    expect(r.workload.spec.template.metadata!.annotations).not.toHaveProperty(SERVICE_NAME_ANNOTATION);
   });
 });
