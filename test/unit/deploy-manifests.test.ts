@@ -209,10 +209,10 @@ describe('the operator Deployment', () => {
     expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
   });
 
-  it('uses the webhooks that deploy/ registers and the CRDs that deploy/ installs, with its pod name and namespace from the downward API', () => {
+  it('uses the webhooks that deploy/ registers and the CRDs that deploy/ installs, with its pod name, namespace and IP (for the standby to reach it) from the downward API', () => {
     expect(container.args).toEqual(['--webhooks=service', '--no-install-crds']);
     const fromField = Object.fromEntries((container.env ?? []).filter((e) => e.valueFrom?.fieldRef).map((e) => [e.name, e.valueFrom!.fieldRef!.fieldPath]));
-    expect(fromField).toEqual({ POD_NAME: 'metadata.name', POD_NAMESPACE: 'metadata.namespace' });
+    expect(fromField).toEqual({ POD_NAME: 'metadata.name', POD_NAMESPACE: 'metadata.namespace', POD_IP: 'status.podIP' });
   });
 
   it('starts Node with the operator flags in the image and in `npm start` alike', () => {
