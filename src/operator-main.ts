@@ -7,7 +7,7 @@ import { chooseKubeconfig } from './operator/kubeconfig.ts';
 import { chooseLogFormat, createLogger, type LogFormat } from './operator/logger.ts';
 import { Operator } from './operator/operator.ts';
 import { serveClusterFigures } from './operator/operator-http.ts';
-import { defaultOperatorConfig } from './operator/operator-config.ts';
+import { defaultOperatorConfig, leaseTimingProblem, operatorUserAgent } from './operator/operator-config.ts';
 import { examplesPath, findOnPath, tryHint } from './operator/try-hint.ts';
 
 const defaults = defaultOperatorConfig();
@@ -24,6 +24,9 @@ const program = new Command('dcos-operator')
   .option('--default-image <image>', 'image of Marathon apps that name none', defaults.defaultImage)
   .addOption(new Option('--ui-auth <mode>', 'the web UI at /ui/: token (bearer token, TokenReview + SubjectAccessReview get dcosclusters), none, off; auto: none on loopback, else token').choices(['auto', 'token', 'none', 'off']).default(defaults.uiAuth))
   .option('--no-leader-elect', 'run the controllers without taking the Lease (a single replica only)')
+  .option('--leader-elect-lease-duration <seconds>', 'how long the others wait after the last renewal before taking the Lease', Number, defaults.leaseDurationSeconds)
+  .option('--leader-elect-renew-deadline <seconds>', 'the leader stops writing and exits when it has not renewed for this long', Number, defaults.renewDeadlineSeconds)
+  .option('--leader-elect-retry-period <seconds>', 'how often the leader renews and the others try', Number, defaults.retryPeriodSeconds)
   .option('--no-install-crds', 'do not install or update the CRDs at start (deploy/ installs them)')
   .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(process.env.LOG_LEVEL ?? 'info'))
   .addOption(new Option('--log-format <format>', 'auto: readable lines at a terminal, JSON otherwise; env LOG_FORMAT').choices(['auto', 'json', 'pretty']).default(process.env.LOG_FORMAT ?? 'auto'));
@@ -36,6 +39,9 @@ const opts = program.opts<{
   webhookPort: number;
   webhooks: 'service' | 'url' | 'off';
   leaderElect: boolean;
+  leaderElectLeaseDuration: number;
+  leaderElectRenewDeadline: number;
+  leaderElectRetryPeriod: number;
   installCrds: boolean;
   defaultRepository: string;
   defaultImage: string;
@@ -44,6 +50,9 @@ const opts = program.opts<{
   logLevel: string;
   logFormat: LogFormat | 'auto';
 }>();
+const leaseTiming = { leaseDurationSeconds: opts.leaderElectLeaseDuration, renewDeadlineSeconds: opts.leaderElectRenewDeadline, retryPeriodSeconds: opts.leaderElectRetryPeriod };
+const timingProblem = leaseTimingProblem(leaseTiming);
+if (timingProblem) program.error(`error: ${timingProblem}`);
 const logFormat = chooseLogFormat(opts.logFormat);
 const log = createLogger(opts.logLevel, logFormat);
 
@@ -64,7 +73,7 @@ async function main(): Promise<void> {
   }
   log.info({ server: config.getCurrentCluster()?.server, kubeconfig: source.path ?? source.kind }, 'connecting');
   const operator = new Operator(
-    new KubeClient(config),
+    new KubeClient(config, { userAgent: operatorUserAgent(defaults.identity) }),
     log,
     {
       ...defaults,
@@ -75,6 +84,7 @@ async function main(): Promise<void> {
       webhookPort: opts.webhookPort,
       webhookMode: opts.webhooks,
       leaderElect: opts.leaderElect,
+      ...leaseTiming,
       installCrds: opts.installCrds,
       defaultRepositoryDirectory: opts.defaultRepository || undefined,
       defaultImage: opts.defaultImage,

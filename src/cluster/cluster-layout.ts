@@ -45,6 +45,9 @@ export function clusterFiles(dir = clusterDir()) {
     controllerManagerKubeconfig: join(dir, 'controller-manager.kubeconfig'),
     schedulerKubeconfig: join(dir, 'scheduler.kubeconfig'),
     kwokConfig: join(dir, 'kwok.yaml'),
+    auditPolicy: join(dir, 'audit-policy.yaml'),
+    /** Every write the apiserver answered (audit-policy.ts); rotated into audit-<time>.log next to it. */
+    auditLog: join(dir, 'logs', 'audit.log'),
   };
 }
 export type ClusterFiles = ReturnType<typeof clusterFiles>;

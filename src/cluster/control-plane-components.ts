@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { auditLogFlags } from './audit-policy.ts';
 import { binaryPath } from './control-plane-versions.ts';
 import type { ClusterFiles, ClusterPorts } from './cluster-layout.ts';
 
@@ -60,6 +61,7 @@ export function controlPlaneComponents(files: ClusterFiles, ports: ClusterPorts)
         // `kubectl logs` is proxied to kwok's kubelet endpoint, at the nodes' InternalIP (127.0.0.1).
         '--kubelet-preferred-address-types=InternalIP',
         '--profiling=false',
+        ...auditLogFlags(files),
         '--v=1',
       ],
     },

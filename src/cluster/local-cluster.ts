@@ -9,6 +9,7 @@ import { componentProcesses, runningPid, startComponent, stopComponent, stopProc
 import { kwokNodeManifest, nodeOptionsFromEnv } from './kwok-nodes.ts';
 import { ClusterError } from './cluster-error.ts';
 import { addKwokLogs } from './kwok-logs.ts';
+import { writeAuditPolicy } from './audit-policy.ts';
 
 export interface ClusterUpReport {
   kubeconfig: string;
@@ -56,6 +57,7 @@ export async function clusterUp(say: (line: string) => void = console.log): Prom
   await ensureClusterPki(files, ports.apiserver);
   copyFileSync(KWOK_STAGES, files.kwokConfig);
   addKwokLogs(files);
+  writeAuditPolicy(files);
 
   const started: string[] = [];
   const startedSpecs: ComponentSpec[] = [];

@@ -54,6 +54,21 @@ export function isConflict(err: unknown): boolean {
 
 type Query = Record<string, string | number | boolean | undefined>;
 
+/** A write refused before it was sent: this process may no longer hold the lease that allowed it. */
+export class FencedWriteError extends Error {
+  constructor(method: string, path: string, reason: string) {
+    super(`${method} ${path}: not sent, ${reason}`);
+    this.name = 'FencedWriteError';
+  }
+}
+
+export interface KubeClientOptions {
+  /** Sent as User-Agent: the apiserver's audit log tells the operator's replicas apart by it. */
+  userAgent?: string;
+  /** Asked before every write (any verb but GET): a reason refuses it, undefined lets it go. */
+  writeFence?: () => string | undefined;
+}
+
 /**
  * A small REST client over client-node's authentication: it speaks the few verbs the operator uses
  * (get, list, create, server-side apply, patch, delete, and the /status subresource) for any kind,
@@ -67,9 +82,11 @@ export class KubeClient {
    * authenticates; the first one is kept and reused, so requests share keep-alive connections.
    */
   private dispatcher?: Dispatcher;
+  private readonly opts: KubeClientOptions;
 
-  constructor(config: KubeConfig) {
+  constructor(config: KubeConfig, opts: KubeClientOptions = {}) {
     this.config = config;
+    this.opts = opts;
     const cluster = config.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     this.server = cluster.server.replace(/\/$/, '');
@@ -81,18 +98,27 @@ export class KubeClient {
     return new KubeClient(config);
   }
 
+  /** The same client, refusing writes whenever `fence` gives a reason (the leader's controllers write through it). */
+  withWriteFence(fence: () => string | undefined): KubeClient {
+    return new KubeClient(this.config, { ...this.opts, writeFence: fence });
+  }
+
   async request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; contentType?: string; accept?: string; signal?: AbortSignal } = {}): Promise<T> {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const ctx = new RequestContext(url.toString(), method as HttpMethod);
     await this.config.applySecurityAuthentication(ctx);
     const headers: Record<string, string> = { ...ctx.getHeaders(), accept: opts.accept ?? 'application/json' };
+    if (this.opts.userAgent) headers['user-agent'] = this.opts.userAgent;
     let body: string | undefined;
     if (opts.body !== undefined) {
       headers['content-type'] = opts.contentType ?? 'application/json';
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     }
     this.dispatcher ??= ctx.getDispatcher() as Dispatcher | undefined;
+    // Checked at the last moment before sending: after a pause (SIGSTOP, a frozen VM) the clock has jumped and the fence is shut.
+    const refused = method !== 'GET' ? this.opts.writeFence?.() : undefined;
+    if (refused) throw new FencedWriteError(method, path, refused);
     // undici's request, not fetch: fetch wraps every body in WHATWG streams, which was most of the
     // operator's own CPU in a bulk apply (and on 2 cores that CPU is the apiserver's).
     const res = await request(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher: this.dispatcher, signal: opts.signal });

@@ -21,7 +21,11 @@ export interface LeaderElectionOptions {
   retryPeriodMs?: number;
   /** Written on the Lease while this replica holds it: how the others reach the leader (leader-forward.ts). */
   holderAnnotations?: Record<string, string>;
+  /** The wall and the monotonic clock (Date.now, performance.now); tests jump them. */
+  clock?: { wall: () => number; monotonic: () => number };
 }
+
+const systemClock = { wall: () => Date.now(), monotonic: () => performance.now() };
 
 function microTime(date = new Date()): string {
   return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -40,17 +44,38 @@ export class LeaderElector {
   private leading = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
-  private lastRenew = 0;
+  /** When the last successful renewal was sent, on both clocks. */
+  private lastRenew = { wall: 0, monotonic: 0 };
   private lastSeen?: Lease;
 
   constructor(client: KubeClient, log: Logger, opts: LeaderElectionOptions) {
     this.client = client;
     this.log = log.child({ lease: `${opts.namespace}/${opts.name}`, identity: opts.identity });
-    this.opts = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, holderAnnotations: {}, ...opts };
+    this.opts = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, holderAnnotations: {}, clock: systemClock, ...opts };
   }
 
   get isLeader(): boolean {
     return this.leading;
+  }
+
+  /**
+   * Whether this replica may still act as the leader at this very moment: it holds the lease and
+   * renewed it less than the renew deadline ago, which is shorter than the lease duration the others
+   * wait out. A process that was paused (SIGSTOP, a frozen VM) past that finds it false as soon as it
+   * runs again, before its renew loop has noticed; the later of both clocks counts, so neither a wall
+   * clock step back nor a monotonic clock that stood still during a suspend can extend it.
+   */
+  isLeaderNow(): boolean {
+    return this.leading && this.sinceRenewMs() < this.opts.renewDeadlineMs;
+  }
+
+  private sinceRenewMs(): number {
+    const { wall, monotonic } = this.opts.clock;
+    return Math.max(wall() - this.lastRenew.wall, monotonic() - this.lastRenew.monotonic);
+  }
+
+  private now(): { wall: number; monotonic: number } {
+    return { wall: this.opts.clock.wall(), monotonic: this.opts.clock.monotonic() };
   }
 
   /** An annotation the current holder wrote on the Lease, as last read (every retry period). */
@@ -62,9 +87,10 @@ export class LeaderElector {
   /** Resolves once this process leads; `onLost` runs if it later fails to renew in time. */
   async acquire(onLost: () => void): Promise<void> {
     while (!this.stopped) {
+      const sent = this.now();
       if (await this.tryAcquireOrRenew()) {
         this.leading = true;
-        this.lastRenew = Date.now();
+        this.lastRenew = sent;
         this.log.info('became leader');
         this.renewLoop(onLost);
         return;
@@ -76,8 +102,12 @@ export class LeaderElector {
   private renewLoop(onLost: () => void): void {
     this.timer = setTimeout(async () => {
       if (this.stopped) return;
-      if (await this.tryAcquireOrRenew()) this.lastRenew = Date.now();
-      if (Date.now() - this.lastRenew > this.opts.renewDeadlineMs) {
+      // Past the deadline (a pause) another replica may lead already: give up without writing the Lease.
+      if (this.isLeaderNow()) {
+        const sent = this.now();
+        if (await this.tryAcquireOrRenew()) this.lastRenew = sent;
+      }
+      if (!this.isLeaderNow()) {
         this.leading = false;
         this.log.error('lost the lease: could not renew within the renew deadline');
         onLost();

@@ -23,6 +23,10 @@ export interface OperatorConfig {
   leaderElect: boolean;
   leaseName: string;
   identity: string;
+  /** Leader election timing (client-go's names and defaults: 15, 10, 2 s); see leaseTimingProblem. */
+  leaseDurationSeconds: number;
+  renewDeadlineSeconds: number;
+  retryPeriodSeconds: number;
   installCrds: boolean;
   /** How often a DcosService is reconciled even without events. */
   resyncSeconds: number;
@@ -56,6 +60,9 @@ export function defaultOperatorConfig(env = process.env): OperatorConfig {
     leaderElect: true,
     leaseName: 'dcos-operator-leader',
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    leaseDurationSeconds: 15,
+    renewDeadlineSeconds: 10,
+    retryPeriodSeconds: 2,
     installCrds: true,
     resyncSeconds: 600,
     workers: 16,
@@ -63,4 +70,23 @@ export function defaultOperatorConfig(env = process.env): OperatorConfig {
     uiAuth: 'auto',
     defaultRepositoryDirectory: fileURLToPath(new URL('../../packages', import.meta.url)),
   };
+}
+
+/**
+ * What is wrong with the leader election timing, naming the flag, or undefined. The renew deadline
+ * must leave the lease some time: a leader stops writing at its deadline, the others take over only
+ * after the whole duration, and the gap between is what keeps two leaders from writing at once.
+ */
+export function leaseTimingProblem(c: Pick<OperatorConfig, 'leaseDurationSeconds' | 'renewDeadlineSeconds' | 'retryPeriodSeconds'>): string | undefined {
+  for (const [flag, value] of [['--leader-elect-lease-duration', c.leaseDurationSeconds], ['--leader-elect-renew-deadline', c.renewDeadlineSeconds], ['--leader-elect-retry-period', c.retryPeriodSeconds]] as const) {
+    if (!Number.isFinite(value) || value <= 0) return `${flag} must be a number of seconds above 0, got ${value}`;
+  }
+  if (c.renewDeadlineSeconds >= c.leaseDurationSeconds) return `--leader-elect-renew-deadline (${c.renewDeadlineSeconds} s) must be shorter than --leader-elect-lease-duration (${c.leaseDurationSeconds} s)`;
+  if (c.retryPeriodSeconds >= c.renewDeadlineSeconds) return `--leader-elect-retry-period (${c.retryPeriodSeconds} s) must be shorter than --leader-elect-renew-deadline (${c.renewDeadlineSeconds} s)`;
+  return undefined;
+}
+
+/** The User-Agent of the operator's requests: the apiserver's audit log tells replicas apart by the identity in it. */
+export function operatorUserAgent(identity: string): string {
+  return `dcos-operator (${identity})`;
 }

@@ -124,6 +124,9 @@ export class Operator {
         name: this.config.leaseName,
         identity: this.config.identity,
         holderAnnotations: { [LEADER_HTTP_ANNOTATION]: advertisedHttpAddress(this.config.metricsHost, this.ports.metrics, this.config.podIp) },
+        leaseDurationMs: this.config.leaseDurationSeconds * 1000,
+        renewDeadlineMs: this.config.renewDeadlineSeconds * 1000,
+        retryPeriodMs: this.config.retryPeriodSeconds * 1000,
       });
       // Waiting for the lease must not hold up start(): webhooks already serve on every replica.
       void this.elector.acquire(() => this.onLostLease()).then(() => (this.stopping ? undefined : this.startControllers()));
@@ -142,10 +145,11 @@ export class Operator {
   }
 
   private async startControllers(): Promise<void> {
+    const client = this.leaderWrites();
     // Events wait while any controller has changes queued: they report work, they should not slow it.
-    const events = new EventRecorder(this.client, this.log, { holdWhile: () => this.controllers.some((c) => c.queue.hasNormalWork) });
+    const events = new EventRecorder(client, this.log, { holdWhile: () => this.controllers.some((c) => c.queue.hasNormalWork) });
     let ledger: LedgerView | undefined;
-    const ctx: ControllerContext = { client: this.client, informers: this.informers, events, log: this.log, config: this.config, provideLedger: (l) => (ledger = l) };
+    const ctx: ControllerContext = { client, informers: this.informers, events, log: this.log, config: this.config, provideLedger: (l) => (ledger = l) };
     for (const factory of this.factories) this.controllers.push(await factory(ctx));
     // The UI reads the caches the controllers just asked for; its handlers see every object from the first list.
     this.ui?.attach(informerSources(ctx, () => ledger));
@@ -156,6 +160,18 @@ export class Operator {
     this.synced = true;
     for (const c of this.controllers) c.start();
     this.log.info({ controllers: this.controllers.map((c) => c.name) }, 'caches synced; controllers running');
+  }
+
+  /**
+   * The client the controllers and their events write through: with leader election, a write is
+   * refused (the reconcile fails and is requeued) once the lease is no longer certain, e.g. at the
+   * first moment after a pause longer than the renew deadline, before the renew loop finds the
+   * lease gone and exits. Webhook and certificate writes, done by every replica, go without.
+   */
+  private leaderWrites(): KubeClient {
+    const elector = this.elector;
+    if (!elector) return this.client;
+    return this.client.withWriteFence(() => (elector.isLeaderNow() ? undefined : `the Lease was not renewed within ${this.config.renewDeadlineSeconds} s: another replica may lead`));
   }
 
   private onLostLease(): void {

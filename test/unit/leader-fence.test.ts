@@ -1,0 +1,124 @@
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FencedWriteError, type KubeObjectLike } from '../../src/kube/kube-client.ts';
+import { LeaderElector } from '../../src/operator/leader-election.ts';
+import { leaseTimingProblem } from '../../src/operator/operator-config.ts';
+import { createLogger } from '../../src/operator/logger.ts';
+import { clientFor } from './support/loopback-kube-client.ts';
+
+/** A loopback apiserver holding one Lease (optimistic concurrency on resourceVersion), logging every request. */
+function leaseServer(): { server: Server; requests: string[]; lease: () => KubeObjectLike | undefined } {
+  const requests: string[] = [];
+  let lease: KubeObjectLike | undefined;
+  let rv = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const path = new URL(req.url!, 'http://x').pathname;
+      requests.push(`${req.method} ${path}`);
+      const answer = (status: number, obj: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(obj));
+      if (!path.includes('/leases')) return answer(201, JSON.parse(body || '{}'));
+      if (req.method === 'GET') return lease ? answer(200, lease) : answer(404, { reason: 'NotFound', message: 'not found' });
+      const sent = JSON.parse(body) as KubeObjectLike;
+      if (req.method === 'PUT' && sent.metadata.resourceVersion !== lease?.metadata.resourceVersion) return answer(409, { reason: 'Conflict', message: 'the object has been modified' });
+      lease = { ...sent, metadata: { ...sent.metadata, resourceVersion: String(++rv) } };
+      answer(req.method === 'POST' ? 201 : 200, lease);
+    });
+  });
+  return { server, requests, lease: () => lease };
+}
+
+const listening = (server: Server) => new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'work', namespace: 'ns' } };
+
+describe('the leader fence: a paused leader does not write once its lease may have run out', () => {
+  let server: Server | undefined;
+  let elector: LeaderElector | undefined;
+  afterEach(async () => {
+    await elector?.release();
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  // The process's clocks, jumped forward the way a SIGSTOP/SIGCONT jumps both of them.
+  const clock = { wallMs: 1_700_000_000_000, monotonicMs: 1_000, wall: () => clock.wallMs, monotonic: () => clock.monotonicMs };
+  const jump = (ms: number, which: 'both' | 'wall' | 'monotonic' = 'both') => {
+    if (which !== 'monotonic') clock.wallMs += ms;
+    if (which !== 'wall') clock.monotonicMs += ms;
+  };
+
+  async function leadingElector(fake: ReturnType<typeof leaseServer>) {
+    server = fake.server;
+    await listening(server);
+    const client = clientFor(server);
+    // A renew loop slow enough (retry 1 h) that only the jumps decide; renew deadline 10 s, lease 15 s.
+    elector = new LeaderElector(client, createLogger('silent'), { namespace: 'ns', name: 'lead', identity: 'me', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 3_600_000, clock });
+    let lost = 0;
+    await elector.acquire(() => lost++);
+    const e = elector;
+    const fenced = client.withWriteFence(() => (e.isLeaderNow() ? undefined : 'lease not renewed in time'));
+    return { client, fenced, lostCount: () => lost };
+  }
+
+  it('lets writes through while the last renewal is within the renew deadline, and refuses them without sending once it is not', async () => {
+    const fake = leaseServer();
+    const { fenced } = await leadingElector(fake);
+    expect(elector!.isLeaderNow()).toBe(true);
+    await fenced.create(configMap);
+    jump(9_000);
+    await fenced.create(configMap);
+    expect(fake.requests.filter((r) => r.includes('configmaps'))).toHaveLength(2);
+
+    jump(2_000); // 11 s after the last renewal: the others may take over 4 s from now
+    expect(elector!.isLeaderNow()).toBe(false);
+    expect(elector!.isLeader).toBe(true); // the renew loop has not run yet: the fence is what stops the write
+    await expect(fenced.create(configMap)).rejects.toThrow(FencedWriteError);
+    await expect(fenced.apply(configMap)).rejects.toThrow(/not sent, lease not renewed in time/);
+    await expect(fenced.delete('v1', 'ConfigMap', 'work', 'ns')).rejects.toThrow(FencedWriteError);
+    expect(fake.requests.filter((r) => r.includes('configmaps'))).toHaveLength(2);
+    // Reads are not fenced: a resumed process still finds out who holds the Lease.
+    await expect(fenced.get('coordination.k8s.io/v1', 'Lease', 'lead', 'ns')).resolves.toBeDefined();
+  });
+
+  it('shuts the fence when either clock alone has moved past the deadline', async () => {
+    const fake = leaseServer();
+    await leadingElector(fake);
+    jump(11_000, 'wall');
+    expect(elector!.isLeaderNow()).toBe(false);
+    jump(-11_000, 'wall');
+    expect(elector!.isLeaderNow()).toBe(true);
+    jump(11_000, 'monotonic');
+    expect(elector!.isLeaderNow()).toBe(false);
+  });
+
+  it('gives the lease up without writing it when the renew loop wakes after the deadline', async () => {
+    const fake = leaseServer();
+    server = fake.server;
+    await listening(server);
+    const client = clientFor(server);
+    elector = new LeaderElector(client, createLogger('silent'), { namespace: 'ns', name: 'lead', identity: 'me', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 50, clock });
+    let lost = 0;
+    await elector.acquire(() => lost++);
+    const renewedBefore = fake.lease()!.metadata.resourceVersion;
+    await sleep(200); // renewals go on while the clocks stand still
+    expect(Number(fake.lease()!.metadata.resourceVersion)).toBeGreaterThan(Number(renewedBefore));
+    jump(12_000);
+    const writesBefore = fake.requests.filter((r) => !r.startsWith('GET')).length;
+    await sleep(200);
+    expect(lost).toBe(1);
+    expect(elector.isLeader).toBe(false);
+    expect(fake.requests.filter((r) => !r.startsWith('GET')).length).toBe(writesBefore);
+  });
+});
+
+describe('leader election timing flags', () => {
+  const ok = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
+  it('accepts the defaults and names the flag that is wrong', () => {
+    expect(leaseTimingProblem(ok)).toBeUndefined();
+    expect(leaseTimingProblem({ ...ok, renewDeadlineSeconds: 15 })).toMatch(/^--leader-elect-renew-deadline \(15 s\) must be shorter than --leader-elect-lease-duration \(15 s\)/);
+    expect(leaseTimingProblem({ ...ok, retryPeriodSeconds: 10 })).toMatch(/^--leader-elect-retry-period/);
+    expect(leaseTimingProblem({ ...ok, leaseDurationSeconds: Number('x') })).toMatch(/^--leader-elect-lease-duration must be a number of seconds above 0, got NaN/);
+  });
+});
