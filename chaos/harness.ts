@@ -2,6 +2,7 @@
 // bursts of user operations, the wait for the world to match again, and the figures.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isConflict, KubeClient, type KubeObjectLike } from '../src/kube/kube-client.ts';
 import { installCrds } from '../src/operator/install-crds.ts';
@@ -51,21 +52,37 @@ export async function closeWorld(world: ChaosWorld, operator?: ChildProcess): Pr
   await world.client.delete('v1', 'Namespace', world.ns);
 }
 
-/** The operator as its own process, watching only the world's namespace; `kubeconfig` may lead through a proxy. */
-export function startOperator(world: ChaosWorld, kubeconfig = world.kubeconfig): ChildProcess {
+/** Leader election timing for replicas that take part in it (the operator's --leader-elect-* flags, seconds). */
+export interface LeaseTiming {
+  leaseDurationSeconds: number;
+  renewDeadlineSeconds: number;
+  retryPeriodSeconds: number;
+}
+
+/**
+ * The operator as its own process, watching only the world's namespace; `kubeconfig` may lead
+ * through a proxy. Alone by default; with `leaderElect`, one of the replicas electing on the Lease in
+ * the world's namespace, with that timing.
+ */
+export function startOperator(world: ChaosWorld, kubeconfig = world.kubeconfig, leaderElect?: LeaseTiming): ChildProcess {
   const out = openSync(world.logPath, 'a');
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_FORMAT: 'json' };
   delete env.KUBECONFIG;
-  const args = ['--kubeconfig', kubeconfig, '--namespace', world.ns, '--watch-namespace', world.ns, '--webhooks', 'off', '--no-leader-elect', '--no-install-crds', '--metrics-port', '0'];
+  // The identity is then <hostname>-<pid>, which operatorIdentity() derives.
+  delete env.POD_NAME;
+  const election = leaderElect
+    ? ['--leader-elect-lease-duration', String(leaderElect.leaseDurationSeconds), '--leader-elect-renew-deadline', String(leaderElect.renewDeadlineSeconds), '--leader-elect-retry-period', String(leaderElect.retryPeriodSeconds)]
+    : ['--no-leader-elect'];
+  const args = ['--kubeconfig', kubeconfig, '--namespace', world.ns, '--watch-namespace', world.ns, '--webhooks', 'off', ...election, '--no-install-crds', '--metrics-port', '0'];
   return spawn(process.execPath, [mainScript, ...args], { stdio: ['ignore', out, out], env });
 }
 
 const readyLines = (logPath: string) => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split('"msg":"dcos-operator ready"').length - 1 : 0);
 
 /** Starts the operator and waits until it says it is ready (caches synced), so that a fault hits a running operator, not its start. */
-export async function startOperatorReady(world: ChaosWorld, kubeconfig = world.kubeconfig, timeoutMs = 120_000): Promise<ChildProcess> {
+export async function startOperatorReady(world: ChaosWorld, kubeconfig = world.kubeconfig, timeoutMs = 120_000, leaderElect?: LeaseTiming): Promise<ChildProcess> {
   const before = readyLines(world.logPath);
-  const operator = startOperator(world, kubeconfig);
+  const operator = startOperator(world, kubeconfig, leaderElect);
   const t0 = Date.now();
   while (readyLines(world.logPath) === before) {
     if (operator.exitCode !== null) throw new Error(`the operator exited with ${operator.exitCode}; see ${world.logPath}`);
@@ -78,6 +95,11 @@ export async function startOperatorReady(world: ChaosWorld, kubeconfig = world.k
 /** Counts lines of the operator's log that contain `text` (e.g. the reflector's 410 relists). */
 export function logCount(world: ChaosWorld, text: string): number {
   return existsSync(world.logPath) ? readFileSync(world.logPath, 'utf8').split(text).length - 1 : 0;
+}
+
+/** The leader election identity of an operator startOperator started: `<hostname>-<pid>`, as the Lease and its User-Agent show it. */
+export function operatorIdentity(operator: ChildProcess): string {
+  return `${hostname()}-${operator.pid}`;
 }
 
 export async function stopOperator(operator: ChildProcess): Promise<void> {
