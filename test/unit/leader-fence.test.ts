@@ -49,12 +49,12 @@ describe('the leader fence: a paused leader does not write once its lease may ha
     if (which !== 'wall') clock.monotonicMs += ms;
   };
 
-  async function leadingElector(fake: ReturnType<typeof leaseServer>) {
+  // By default a renew loop slow enough (retry 1 h) that only the jumps decide; renew deadline 10 s, lease 15 s.
+  async function leadingElector(fake: ReturnType<typeof leaseServer>, retryPeriodMs = 3_600_000) {
     server = fake.server;
     await listening(server);
     const client = clientFor(server);
-    // A renew loop slow enough (retry 1 h) that only the jumps decide; renew deadline 10 s, lease 15 s.
-    elector = new LeaderElector(client, createLogger('silent'), { namespace: 'ns', name: 'lead', identity: 'me', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 3_600_000, clock });
+    elector = new LeaderElector(client, createLogger('silent'), { namespace: 'ns', name: 'lead', identity: 'me', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs, clock });
     let lost = 0;
     await elector.acquire(() => lost++);
     const e = elector;
@@ -95,20 +95,15 @@ describe('the leader fence: a paused leader does not write once its lease may ha
 
   it('gives the lease up without writing it when the renew loop wakes after the deadline', async () => {
     const fake = leaseServer();
-    server = fake.server;
-    await listening(server);
-    const client = clientFor(server);
-    elector = new LeaderElector(client, createLogger('silent'), { namespace: 'ns', name: 'lead', identity: 'me', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 50, clock });
-    let lost = 0;
-    await elector.acquire(() => lost++);
+    const { lostCount } = await leadingElector(fake, 50);
     const renewedBefore = fake.lease()!.metadata.resourceVersion;
     await sleep(200); // renewals go on while the clocks stand still
     expect(Number(fake.lease()!.metadata.resourceVersion)).toBeGreaterThan(Number(renewedBefore));
     jump(12_000);
     const writesBefore = fake.requests.filter((r) => !r.startsWith('GET')).length;
     await sleep(200);
-    expect(lost).toBe(1);
-    expect(elector.isLeader).toBe(false);
+    expect(lostCount()).toBe(1);
+    expect(elector!.isLeader).toBe(false);
     expect(fake.requests.filter((r) => !r.startsWith('GET')).length).toBe(writesBefore);
   });
 });
