@@ -168,6 +168,8 @@ export class LeaderElector {
           ...(mine ? {} : { acquireTime: microTime(now), leaseTransitions: (spec.leaseTransitions ?? 0) + 1 }),
         },
       };
+      // A renewal whose read straddled a pause past the deadline: the Lease may be another's by now.
+      if (this.leading && !this.isLeaderNow()) return false;
       await this.client.replace(next);
       return true;
     } catch (err) {

@@ -7,16 +7,18 @@ import { createLogger } from '../../src/operator/logger.ts';
 import { clientFor } from './support/loopback-kube-client.ts';
 
 /** A loopback apiserver holding one Lease (optimistic concurrency on resourceVersion), logging every request. */
-function leaseServer(): { server: Server; requests: string[]; lease: () => KubeObjectLike | undefined } {
+function leaseServer(): { server: Server; requests: string[]; lease: () => KubeObjectLike | undefined; holdReads: (until: Promise<void>) => void } {
   const requests: string[] = [];
+  let held: Promise<void> | undefined;
   let lease: KubeObjectLike | undefined;
   let rv = 0;
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
+    req.on('end', async () => {
       const path = new URL(req.url!, 'http://x').pathname;
       requests.push(`${req.method} ${path}`);
+      if (req.method === 'GET' && held) await held;
       const answer = (status: number, obj: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(obj));
       if (!path.includes('/leases')) return answer(201, JSON.parse(body || '{}'));
       if (req.method === 'GET') return lease ? answer(200, lease) : answer(404, { reason: 'NotFound', message: 'not found' });
@@ -26,7 +28,7 @@ function leaseServer(): { server: Server; requests: string[]; lease: () => KubeO
       answer(req.method === 'POST' ? 201 : 200, lease);
     });
   });
-  return { server, requests, lease: () => lease };
+  return { server, requests, lease: () => lease, holdReads: (until) => (held = until) };
 }
 
 const listening = (server: Server) => new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -105,6 +107,36 @@ describe('the leader fence: a paused leader does not write once its lease may ha
     expect(lostCount()).toBe(1);
     expect(elector!.isLeader).toBe(false);
     expect(fake.requests.filter((r) => !r.startsWith('GET')).length).toBe(writesBefore);
+  });
+});
+
+describe('a renewal interrupted by a pause', () => {
+  let server: Server | undefined;
+  let elector: LeaderElector | undefined;
+  afterEach(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  it('does not write the Lease when the deadline passed while it read it', async () => {
+    const fake = leaseServer();
+    server = fake.server;
+    await listening(server);
+    const clock = { wallMs: 0, monotonicMs: 0, wall: () => clock.wallMs, monotonic: () => clock.monotonicMs };
+    elector = new LeaderElector(clientFor(server), createLogger('silent'), { namespace: 'ns', name: 'lead', identity: 'me', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 50, clock });
+    let lost = 0;
+    await elector.acquire(() => lost++);
+    let release!: () => void;
+    fake.holdReads(new Promise<void>((r) => (release = r)));
+    const reads = fake.requests.length;
+    while (fake.requests.length === reads) await sleep(10); // the renewal's GET is on its way
+    clock.wallMs += 12_000;
+    clock.monotonicMs += 12_000;
+    const writes = fake.requests.filter((r) => !r.startsWith('GET')).length;
+    release();
+    await sleep(200);
+    expect(lost).toBe(1);
+    expect(fake.requests.filter((r) => !r.startsWith('GET')).length).toBe(writes);
   });
 });
 
