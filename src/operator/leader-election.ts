@@ -107,6 +107,8 @@ export class LeaderElector {
         const sent = this.now();
         if (await this.tryAcquireOrRenew()) this.lastRenew = sent;
       }
+      // Released while the renewal was on its way: a stop, not a loss.
+      if (this.stopped) return;
       if (!this.isLeaderNow()) {
         this.leading = false;
         this.log.error('lost the lease: could not renew within the renew deadline');
@@ -169,7 +171,8 @@ export class LeaderElector {
         },
       };
       // A renewal whose read straddled a pause past the deadline: the Lease may be another's by now.
-      if (this.leading && !this.isLeaderNow()) return false;
+      // Or released meanwhile: writing now would take the Lease back.
+      if (this.stopped || (this.leading && !this.isLeaderNow())) return false;
       await this.client.replace(next);
       return true;
     } catch (err) {

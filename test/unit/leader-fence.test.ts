@@ -140,6 +140,33 @@ describe('a renewal interrupted by a pause', () => {
   });
 });
 
+describe('a release while a renewal is on its way (a SIGTERM)', () => {
+  let server: Server | undefined;
+  afterEach(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  it('is a stop, not a lost lease, and the renewal does not take the Lease back', async () => {
+    const fake = leaseServer();
+    server = fake.server;
+    await listening(server);
+    const elector = new LeaderElector(clientFor(server), createLogger('silent'), { namespace: 'ns', name: 'lead', identity: 'me', retryPeriodMs: 50 });
+    let lost = 0;
+    await elector.acquire(() => lost++);
+    let release!: () => void;
+    fake.holdReads(new Promise<void>((r) => (release = r)));
+    const reads = fake.requests.length;
+    while (fake.requests.length === reads) await sleep(10); // the renewal's GET is on its way
+    const released = elector.release();
+    release();
+    await released;
+    await sleep(200);
+    expect(lost).toBe(0);
+    expect((fake.lease() as { spec?: { holderIdentity?: string } }).spec?.holderIdentity).toBe('');
+  });
+});
+
 describe('leader election timing flags', () => {
   const ok = { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 };
   it('accepts the defaults and names the flag that is wrong', () => {
