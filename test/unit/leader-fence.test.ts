@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FencedWriteError, type KubeObjectLike } from '../../src/kube/kube-client.ts';
 import { LeaderElector } from '../../src/operator/leader-election.ts';
 import { leaseTimingProblem } from '../../src/operator/operator-config.ts';
@@ -97,14 +97,13 @@ describe('the leader fence: a paused leader does not write once its lease may ha
 
   it('gives the lease up without writing it when the renew loop wakes after the deadline', async () => {
     const fake = leaseServer();
-    const { lostCount } = await leadingElector(fake, 50);
-    const renewedBefore = fake.lease()!.metadata.resourceVersion;
-    await sleep(200); // renewals go on while the clocks stand still
-    expect(Number(fake.lease()!.metadata.resourceVersion)).toBeGreaterThan(Number(renewedBefore));
+    const { lostCount } = await leadingElector(fake, 1_000);
+    const renewedBefore = Number(fake.lease()!.metadata.resourceVersion);
+    // Renewals go on while the clocks stand still; right after one was answered, none is on its way.
+    await vi.waitFor(() => expect(Number(fake.lease()!.metadata.resourceVersion)).toBeGreaterThan(renewedBefore), { timeout: 10_000, interval: 5 });
     jump(12_000);
     const writesBefore = fake.requests.filter((r) => !r.startsWith('GET')).length;
-    await sleep(200);
-    expect(lostCount()).toBe(1);
+    await vi.waitFor(() => expect(lostCount()).toBe(1), { timeout: 10_000 });
     expect(elector!.isLeader).toBe(false);
     expect(fake.requests.filter((r) => !r.startsWith('GET')).length).toBe(writesBefore);
   });
@@ -134,8 +133,7 @@ describe('a renewal interrupted by a pause', () => {
     clock.monotonicMs += 12_000;
     const writes = fake.requests.filter((r) => !r.startsWith('GET')).length;
     release();
-    await sleep(200);
-    expect(lost).toBe(1);
+    await vi.waitFor(() => expect(lost).toBe(1), { timeout: 10_000 });
     expect(fake.requests.filter((r) => !r.startsWith('GET')).length).toBe(writes);
   });
 });
