@@ -55,6 +55,8 @@ export async function runKwokStagesRounds(opts: {
   say(`kwok-stages: ${opts.rounds} rounds, ${failingPerRound} of ${opts.count} DcosServices crash-looping and one node NotReady in each, in ${world.ns} (operator log: ${world.logPath})`);
 
   const operator = await startOperatorReady(world);
+  // A run cut short (an error, a failed expectation in onFault) must not leave a node NotReady behind.
+  let notReadyNode: string | undefined;
   try {
     for (const name of world.names) {
       const want = { instances: 1 + Math.floor(Math.random() * 2), version: 1 };
@@ -77,6 +79,7 @@ export async function runKwokStagesRounds(opts: {
         await world.client.patch('dcos.dev/v1alpha1', 'DcosService', name, world.ns, { spec: { labels: { [FAIL_AFTER_LABEL]: '3s', ...(code !== undefined ? { [EXIT_CODE_LABEL]: String(code) } : {}) } } });
         ops++;
       }
+      notReadyNode = node;
       await world.client.patch('v1', 'Node', node, undefined, { metadata: { labels: { [NOT_READY_LABEL]: 'true' } } });
       ops++;
       const fault = await observeFaults(world, failing, exitCodes, node, before);
@@ -87,6 +90,7 @@ export async function runKwokStagesRounds(opts: {
         ops++;
       }
       await world.client.patch('v1', 'Node', node, undefined, { metadata: { labels: { [NOT_READY_LABEL]: null } } });
+      notReadyNode = undefined;
       ops++;
       const healedAt = Date.now();
       const { check } = await awaitConverged(world, healedAt);
@@ -109,6 +113,7 @@ export async function runKwokStagesRounds(opts: {
       if (problems.length > 0) say(`    wrong: ${problems.join('; ')}`);
     }
   } finally {
+    if (notReadyNode) await world.client.patch('v1', 'Node', notReadyNode, undefined, { metadata: { labels: { [NOT_READY_LABEL]: null } } });
     await closeWorld(world, operator);
   }
   figures(world, results, say);

@@ -10,7 +10,7 @@ import { serviceSelector } from './operator-labels.ts';
  * The status Marathon showed for an app, read from its Deployment and pods.
  * A task is a pod that is not being deleted: staged while Pending, running while Running. A Running pod
  * whose container crashed (waiting in CrashLoopBackOff, terminated non-zero, or restarted and not
- * ready) is failing: Marathon would have seen the task fail and staged a new one, so it counts as
+ * running again) is failing: Marathon would have seen the task fail and staged a new one, so it counts as
  * staged, not running. With health checks, a running task is healthy when its pod is Ready, unhealthy
  * when its container started (the grace period is over) and the pod is not Ready, and neither during
  * the grace period, as Marathon reported no health result then. Health: Unhealthy if any task is
@@ -46,12 +46,16 @@ interface Counts {
   restarts: number;
 }
 
-/** A container that crashed and has not (yet) come back: the kubelet backs off, or it exited non-zero, or it restarted and is not ready. */
+/**
+ * A container that crashed and has not (yet) come back: the kubelet backs off, or it exited non-zero,
+ * or it restarted and is not running again yet. A restarted container that runs but is not ready is
+ * a task failing its health checks (unhealthy), as Marathon counted it, not a crashing one.
+ */
 export function containerFailing(s: ContainerStatus): boolean {
   if (s.state?.waiting?.reason === 'CrashLoopBackOff') return true;
   const exit = s.state?.terminated?.exitCode;
   if (exit !== undefined && exit !== 0) return true;
-  return s.restartCount > 0 && !s.ready;
+  return s.restartCount > 0 && !s.ready && !s.state?.running;
 }
 
 function countTasks(pods: readonly Pod[], hasHealthChecks: boolean): Counts {

@@ -307,7 +307,7 @@ export const dcosServiceStatusSchema = z
     image: z.string().optional().describe("The image the tasks run: the app's own, or the operator's default image for an app that names none."),
     instances: z.number().int().min(0).optional().describe('Instances the Deployment has (the scale subresource reads this).'),
     tasksRunning: z.number().int().min(0).optional().describe('Tasks (pods) running.'),
-    tasksStaged: z.number().int().min(0).optional().describe('Tasks (pods) created but not yet running, and tasks whose container crashed and is being restarted (CrashLoopBackOff, exited non-zero, or restarted and not ready).'),
+    tasksStaged: z.number().int().min(0).optional().describe('Tasks (pods) created but not yet running, and tasks whose container crashed and is being restarted (CrashLoopBackOff, exited non-zero, or restarted and not running again).'),
     tasksHealthy: z.number().int().min(0).optional().describe('Running tasks whose health checks pass.'),
     tasksUnhealthy: z.number().int().min(0).optional().describe('Running tasks whose health checks fail.'),
     restarts: z.number().int().min(0).optional().describe("Container restarts of the tasks (the sum of their containers' restartCount, as RESTARTS in `kubectl get pods`); a replaced task starts again from 0."),

@@ -27,7 +27,7 @@ describe('tasks that crash-loop and a node that goes NotReady, played by kwok', 
           expect(header).toContain('RESTARTS');
           expect({ health: cell('HEALTH'), ready: cell('READY'), reason: cell('REASON') }).toEqual({ health: 'Unhealthy', ready: 'False', reason: 'TasksFailing' });
           expect(Number(cell('RESTARTS'))).toBeGreaterThan(0);
-          expect(cell('MESSAGE')).toMatch(/^1 of \d tasks failing: container \S+ exited with code 1, restarted \d+ times? \(CrashLoopBackOff\)$/);
+          expect(cell('MESSAGE')).toMatch(/^\d of \d tasks failing: container \S+ exited with code 1, restarted \d+ times? \(CrashLoopBackOff\)$/);
           return table.stdout;
         }, 90_000, 500);
         const described = kubectl(['get', 'node', node]).stdout;

@@ -174,7 +174,7 @@ describe('tasks whose container crashes (CrashLoopBackOff)', () => {
   test.each([
     ['waiting in CrashLoopBackOff', crashing('b', 2, backOff)],
     ['just exited non-zero, not yet restarted', crashing('b', 0, { terminated: { exitCode: 1, reason: 'Error', finishedAt: NOW } })],
-    ['restarted and running, not ready', crashing('b', 1, { running: { startedAt: NOW } })],
+    ['restarted, not running again yet', crashing('b', 1, { waiting: { reason: 'ContainerCreating' } })],
   ])('%s: failing and staged, not running; Unhealthy even without health checks', (_name, failing) => {
     const status = computeServiceStatus({ service: service(noChecks), deployment: deployment(2), pods: [ok('a'), failing], now: NOW });
     expect(status).toMatchObject({ tasksRunning: 1, tasksStaged: 1, health: 'Unhealthy' });
@@ -198,6 +198,13 @@ describe('tasks whose container crashes (CrashLoopBackOff)', () => {
     const deleting = { ...crashing('c', 7, backOff), metadata: { name: 'c', deletionTimestamp: NOW } };
     const status = computeServiceStatus({ service: service(noChecks), deployment: deployment(2), pods: [ok('a', 2), crashing('b', 5, backOff), deleting], now: NOW });
     expect(status.restarts).toBe(7);
+  });
+
+  test('restarted by a failed liveness probe and running again, not ready: unhealthy, not failing', () => {
+    const probeKilled: Pod = { metadata: { name: 'b' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'app', ready: false, started: true, restartCount: 1, state: { running: { startedAt: NOW } } }] } };
+    const status = computeServiceStatus({ service: service(checks), deployment: deployment(2), pods: [ok('a'), probeKilled], now: NOW });
+    expect(status).toMatchObject({ tasksRunning: 2, tasksUnhealthy: 1, tasksStaged: 0, restarts: 1, health: 'Unhealthy' });
+    expect(conditions(status).Ready).toBe('False/Unhealthy');
   });
 
   test('with health checks a crashing task is neither healthy nor unhealthy: it is not running', () => {
