@@ -4,7 +4,7 @@ import type { ControllerFactory } from '../operator/operator.ts';
 import { isConflict, type KubeClient, type KubeObjectLike } from '../kube/kube-client.ts';
 import { API_VERSION } from '../resources/api-group.ts';
 import type { DcosCluster } from '../resources/dcos-cluster.ts';
-import { AllocationLedger, QuantityError, clusterStatusChanged, toClusterStatus, type NodeLike, type PodLike, type WatchEventType } from '../accounting/index.ts';
+import { AllocationLedger, DEFAULT_FAILURE_WINDOW_SECONDS, QuantityError, clusterStatusChanged, toClusterStatus, type NodeLike, type PodLike, type WatchEventType } from '../accounting/index.ts';
 import { dcosServiceInformer, podInformer } from './shared-informers.ts';
 import { writeStatus, type StatusWrite } from './runtime/status-writer.ts';
 import type { CacheView } from './runtime/object-store.ts';
@@ -55,7 +55,8 @@ export async function reconcileDcosCluster(r: DcosClusterReconciler): Promise<St
     }
   }
   // 2. Spec.
-  if (cluster.spec.taskFailureWindowSeconds) r.ledger.setFailureWindowSeconds(cluster.spec.taskFailureWindowSeconds);
+  // A window taken out of the spec goes back to the default (DC/OS's hour), not the last one set.
+  r.ledger.setFailureWindowSeconds(cluster.spec.taskFailureWindowSeconds ?? DEFAULT_FAILURE_WINDOW_SECONDS);
   // 3. Status.
   const status = toClusterStatus(r.ledger, r.now?.() ?? Date.now(), { previous: cluster.status, observedGeneration: cluster.metadata.generation });
   // 4. Write: only shown figures count as a change (a timestamp alone does not).
