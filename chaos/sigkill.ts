@@ -35,7 +35,7 @@ export async function runSigkillRounds(opts: { rounds: number; count: number; pa
   const world = await openWorld('sigkill', opts.kubeconfig, opts.count, opts.packages ?? 0, say);
   const nodes = await ensureKwokNodes(world.client, nodesNeeded(opts.count, opts.packages ?? 0));
   const results: RoundResult[] = [];
-  const packages = world.packages ? ` and ${world.packages.names.length} DcosPackage names (${world.packages.choices.map((c) => c.packageName).join(', ')}; repositories ${Object.values(world.packages.repositories).join(', ')})` : '';
+  const packages = world.packages ? ` and ${world.packages.names.length} DcosPackage names (${world.packages.choices.slice(0, world.packages.names.length).map((c) => c.packageName).join(', ')}; repositories ${Object.values(world.packages.repositories).join(', ')})` : '';
   say(`sigkill: ${opts.rounds} rounds over ${opts.count} DcosService names${packages} in ${world.ns}, ${nodes.ready} kwok nodes${nodes.created.length > 0 ? ` (${nodes.created.length} added for the run)` : ''} (operator log: ${world.logPath})`);
 
   let operator = startOperator(world);
