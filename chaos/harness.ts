@@ -242,7 +242,7 @@ export function figures(world: ChaosWorld, results: RoundResult[], say: (line: s
     statusWrong: sum('statusWrong'),
     worstConvergeSeconds: Math.max(...results.map((r) => r.convergeSeconds)),
   };
-  say(`figures ${f.scenario}: rounds ${f.rounds}, objects ${f.objects}, lost ${f.lost}, duplicated ${f.duplicated}, orphaned ${f.orphaned}, status wrong ${f.statusWrong}, worst time to converge ${f.worstConvergeSeconds.toFixed(1)} s`);
+  say(`figures ${f.scenario}: rounds ${f.rounds}, objects ${f.objects}, lost ${f.lost}, duplicated ${f.duplicated}, orphaned ${f.orphaned}, status wrong ${f.statusWrong}, worst time to converge ${f.worstConvergeSeconds.toFixed(1)} s, mean ${(results.reduce((a, r) => a + r.convergeSeconds, 0) / results.length).toFixed(1)} s`);
   say('\n| scenario | rounds | DcosServices (names) | operations | owned objects checked | lost | duplicated | orphaned | status wrong | worst time to converge |');
   say('|---|---|---|---|---|---|---|---|---|---|');
   const names = f.packageNames > 0 ? `${f.names} (+ ${f.packageNames} DcosPackages)` : String(f.names);
