@@ -28,6 +28,8 @@ export interface ChaosWorld {
   live: Wanted;
   /** Names whose last operation failed without an answer: it may or may not have been written. */
   uncertain: Set<string>;
+  /** Operations that got no answer (each settled from what the apiserver holds afterwards). */
+  unanswered: number;
   /** DcosPackages changed alongside the DcosServices (scenarios given a package count). */
   packages?: PackageWorld;
 }
@@ -48,7 +50,7 @@ export async function openWorld(scenario: string, kubeconfig: string, count: num
   const ns = `chaos-${scenario}-${Date.now().toString(36)}`;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const names = Array.from({ length: count }, (_, i) => `svc-${i}`);
-  const world: ChaosWorld = { scenario, client, kubeconfig, ns, logPath: `/tmp/dcos-chaos-${ns}.log`, names, live: new Map(), uncertain: new Set() };
+  const world: ChaosWorld = { scenario, client, kubeconfig, ns, logPath: `/tmp/dcos-chaos-${ns}.log`, names, live: new Map(), uncertain: new Set(), unanswered: 0 };
   if (packages > 0) world.packages = await openPackageWorld(client, ns, packages, say);
   return world;
 }
@@ -112,6 +114,7 @@ export async function operate(world: ChaosWorld, until: number | (() => boolean)
       } catch (err) {
         if (!isConflict(err)) {
           packages.uncertain.add(name);
+          world.unanswered++;
           await sleep(200);
         }
       }
@@ -141,6 +144,7 @@ export async function operate(world: ChaosWorld, until: number | (() => boolean)
       // mid-request) may have been written or not: the apiserver says which once it is back.
       if (!isConflict(err)) {
         world.uncertain.add(name);
+        world.unanswered++;
         await sleep(200);
       }
     }
@@ -243,6 +247,8 @@ export function figures(world: ChaosWorld, results: RoundResult[], say: (line: s
     worstConvergeSeconds: Math.max(...results.map((r) => r.convergeSeconds)),
   };
   say(`figures ${f.scenario}: rounds ${f.rounds}, objects ${f.objects}, lost ${f.lost}, duplicated ${f.duplicated}, orphaned ${f.orphaned}, status wrong ${f.statusWrong}, worst time to converge ${f.worstConvergeSeconds.toFixed(1)} s, mean ${(results.reduce((a, r) => a + r.convergeSeconds, 0) / results.length).toFixed(1)} s`);
+  say(`operations without an answer (settled from what the apiserver held): ${world.unanswered}`);
+  if (world.packages) say(`DcosPackage operations: ${Object.entries(world.packages.done).map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   say('\n| scenario | rounds | DcosServices (names) | operations | owned objects checked | lost | duplicated | orphaned | status wrong | worst time to converge |');
   say('|---|---|---|---|---|---|---|---|---|---|');
   const names = f.packageNames > 0 ? `${f.names} (+ ${f.packageNames} DcosPackages)` : String(f.names);

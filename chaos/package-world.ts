@@ -68,6 +68,18 @@ export interface PackageWorld {
   /** DcosPackageRepository name per source. */
   repositories: Partial<Record<Source, string>>;
   servers: LoopbackServer[];
+  /** Operations the apiserver answered, per kind. */
+  done: Record<PackageOperation, number>;
+}
+
+export type PackageOperation = 'install' | 'option' | 'version' | 'app id' | 'uninstall';
+
+/** What the user did to a package going from `current` to `next` (undefined: not installed). */
+export function operationKind(current: WantedPackage | undefined, next: WantedPackage | undefined): PackageOperation {
+  if (!current) return 'install';
+  if (!next) return 'uninstall';
+  if (next.version !== current.version) return 'version';
+  return next.appId !== current.appId ? 'app id' : 'option';
 }
 
 /** Serves the repositories and creates a DcosPackageRepository for each (cluster-scoped: named after the namespace). */
@@ -90,7 +102,8 @@ export async function openPackageWorld(client: KubeClient, ns: string, count: nu
     say(`packages from the shipped repository only: ${corpusMissing('universe')}`);
   }
   const choices = packageChoices(new Set(Object.keys(repositories) as Source[]));
-  return { names: Array.from({ length: count }, (_, i) => `pkg-${i}`), live: new Map(), uncertain: new Set(), choices, repositories, servers };
+  const done = { install: 0, option: 0, version: 0, 'app id': 0, uninstall: 0 };
+  return { names: Array.from({ length: count }, (_, i) => `pkg-${i}`), live: new Map(), uncertain: new Set(), choices, repositories, servers, done };
 }
 
 async function createRepository(client: KubeClient, name: string, url: string, priority: number): Promise<void> {
@@ -134,7 +147,8 @@ export function nextPackage(world: PackageWorld, name: string, current: WantedPa
 
 /** One user operation on DcosPackage `name`: installs, changes or uninstalls it. */
 export async function operatePackage(client: KubeClient, ns: string, world: PackageWorld, name: string): Promise<void> {
-  const next = nextPackage(world, name, world.live.get(name));
+  const current = world.live.get(name);
+  const next = nextPackage(world, name, current);
   if (next) {
     await client.apply(packageManifest(ns, name, next));
     world.live.set(name, next);
@@ -142,6 +156,7 @@ export async function operatePackage(client: KubeClient, ns: string, world: Pack
     await client.delete(API, 'DcosPackage', name, ns);
     world.live.delete(name);
   }
+  world.done[operationKind(current, next)]++;
 }
 
 type PackageObject = KubeObjectLike & { spec: { packageName: string; packageVersion?: string; appId?: string; options?: Record<string, unknown> } };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparePackages, type WantedPackage } from '../../chaos/package-world-check.ts';
-import { nextPackage, packageChoices, type PackageWorld } from '../../chaos/package-world.ts';
+import { nextPackage, operationKind, packageChoices, type PackageWorld } from '../../chaos/package-world.ts';
 import { compareServices, type Owned, type PackageObject, type PodObject, type ServiceObject, type WorldSnapshot } from '../../chaos/world-check.ts';
 
 const NS = 'chaos';
@@ -128,6 +128,7 @@ describe('the user operations on packages', () => {
     choices: packageChoices(new Set(sources)),
     repositories: Object.fromEntries(sources.map((s) => [s, `chaos-${s}`])),
     servers: [],
+    done: { install: 0, option: 0, version: 0, 'app id': 0, uninstall: 0 },
   });
 
   it('without the Universe, installs only what the shipped repository has, at its one version', () => {
@@ -152,5 +153,7 @@ describe('the user operations on packages', () => {
     expect(option).toMatchObject({ version: '7.4.2', appId: '/pkg-2' });
     expect(option.options).not.toEqual(shipped.options);
     expect(nextPackage(w, 'pkg-2', shipped, 0.1)).toBeUndefined();
+    expect([0.1, 0.3, 0.5, 0.9].map((roll) => operationKind(shipped, nextPackage(w, 'pkg-2', shipped, roll)))).toEqual(['uninstall', 'option', 'version', 'app id']);
+    expect(operationKind(undefined, shipped)).toBe('install');
   });
 });
