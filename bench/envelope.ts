@@ -19,6 +19,10 @@
 //   - the operator's /api/v1/nodes at full size: time to first byte, size, its RSS before and after;
 //   - requests per converged DcosService by verb and resource, against the floor (one apply each of
 //     Deployment and Service and one status write), and CPU-seconds per 1,000 services.
+// The operator's heap is limited as deploy/'s 512 MiB memory limit limits it: Node gives V8 the cgroup's
+// limit, and V8 takes a quarter of it, times two on 64-bit, for its old generation: 256 MiB
+// (--max-old-space-size=256; ENVELOPE_HEAP_LIMIT_MB changes it, 0 leaves V8's default for this machine,
+// which is 4 GiB here and lets the heap grow lazily far past what the pod would hold).
 // ENVELOPE_NODE_ARGS adds Node flags to the operator (e.g. "--heapsnapshot-signal=SIGUSR2 --cpu-prof"),
 // whose files land in ENVELOPE_DIR (/tmp/dcos-envelope) with its log; ENVELOPE_HEAP_SNAPSHOT=1 sends
 // SIGUSR2 after the churn. ENVELOPE_OPERATOR_FLAGS replaces the operator's Node flags (to compare them).
@@ -42,6 +46,7 @@ const NODE_ARGS = (process.env.ENVELOPE_NODE_ARGS ?? '').split(' ').filter(Boole
 const METRICS_PORT = Number(process.env.ENVELOPE_METRICS_PORT ?? 30790);
 const TIMEOUT_MS = Number(process.env.ENVELOPE_TIMEOUT_S ?? 1800) * 1000;
 const LIMIT_BYTES = 512 * 2 ** 20;
+const HEAP_LIMIT_MB = Number(process.env.ENVELOPE_HEAP_LIMIT_MB ?? 256);
 
 /** The resources the operator writes: every write to them counts against the floor (events apart). */
 const FLOOR_RESOURCES = ['deployments', 'statefulsets', 'services', 'dcosservices', 'dcosservices/status'];
@@ -122,6 +127,7 @@ function requestRows(requests: Map<string, number>, services: number): string[] 
 export async function run(): Promise<void> {
   const { OPERATOR_NODE_FLAGS } = await import('../src/operator/node-flags.ts');
   const flags = process.env.ENVELOPE_OPERATOR_FLAGS !== undefined ? process.env.ENVELOPE_OPERATOR_FLAGS.split(' ').filter(Boolean) : [...OPERATOR_NODE_FLAGS];
+  if (HEAP_LIMIT_MB > 0) flags.push(`--max-old-space-size=${HEAP_LIMIT_MB}`);
   const instances = Array.from({ length: SERVICES }, (_, i) => instancesOf(i)).reduce((a, b) => a + b, 0);
   console.log(`\n== envelope (stand-in apiserver): ${NODES} nodes, ${PODS} pods (${instances} of them DcosServices' once converged), ${SERVICES} DcosServices, churn ${CHURN_SECONDS} s at ${CHURN_RATE}/s; operator flags ${flags.join(' ')} ==`);
   let standIn: StandInProcess | undefined;
