@@ -31,6 +31,7 @@ import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { operatorMemory, type OperatorMemory } from './operator-memory.ts';
+import { cpuSecondsOf } from './phase-load.ts';
 import { spawnStandIn, type StandInProcess } from './support/stand-in-apiserver.ts';
 import { instancesOf } from './support/stand-in-cluster.ts';
 
@@ -68,11 +69,7 @@ function procStatus(pid: number, field: string): number {
   return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
 }
 
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
+const cpuSeconds = (pid: number): number => cpuSecondsOf(pid) ?? NaN;
 
 /** Five samples a second apart: the smallest heap (closest to live after a GC), the largest RSS, and where that RSS is. */
 async function settledMemory(pid: number): Promise<OperatorMemory> {
