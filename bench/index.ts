@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 
-const MODULES = ['accounting-fold', 'webhook-latency', 'universe-render', 'dcos-service-scale', 'cluster-accounting', 'ui-nodes', 'scale'];
+const MODULES = ['accounting-fold', 'webhook-latency', 'universe-render', 'dcos-service-scale', 'cluster-accounting', 'ui-nodes', 'scale', 'envelope'];
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 // A filter that names a module exactly picks it alone (`scale` is also inside `dcos-service-scale`).

@@ -16,7 +16,7 @@ const CLOCK_TICKS = 100;
 const WRITE_VERBS = new Set(['POST', 'PUT', 'PATCH', 'APPLY', 'DELETE']);
 const READ_VERBS = new Set(['GET', 'LIST']);
 
-function cpuSecondsOf(pid: number): number | undefined {
+export function cpuSecondsOf(pid: number): number | undefined {
   try {
     // Fields after the command (which may hold spaces) start at ") "; utime and stime are the 12th and 13th of them.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,13 +1,15 @@
 // What every fault scenario shares: a namespace of DcosServices, the operator as a child process,
 // bursts of user operations, the wait for the world to match again, and the figures.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isConflict, KubeClient, type KubeObjectLike } from '../src/kube/kube-client.ts';
 import { installCrds } from '../src/operator/install-crds.ts';
 import { createLogger } from '../src/operator/logger.ts';
-import { checkWorld, type WorldCheck } from './world-check.ts';
+import { comparePackages } from './package-world-check.ts';
+import { closePackageWorld, openPackageWorld, operatePackage, settlePackages, type PackageWorld } from './package-world.ts';
+import { compareServices, readWorld, type WorldCheck } from './world-check.ts';
 
 const mainScript = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -27,6 +29,10 @@ export interface ChaosWorld {
   live: Wanted;
   /** Names whose last operation failed without an answer: it may or may not have been written. */
   uncertain: Set<string>;
+  /** Operations that got no answer (each settled from what the apiserver holds afterwards). */
+  unanswered: number;
+  /** DcosPackages changed alongside the DcosServices (scenarios given a package count). */
+  packages?: PackageWorld;
 }
 
 export function serviceManifest(ns: string, name: string, instances: number, version: number): KubeObjectLike {
@@ -38,18 +44,22 @@ export function serviceManifest(ns: string, name: string, instances: number, ver
   };
 }
 
-export async function openWorld(scenario: string, kubeconfig: string, count: number): Promise<ChaosWorld> {
+/** `packages`: how many DcosPackage names to change besides the `count` DcosService names (0: none, no repositories). */
+export async function openWorld(scenario: string, kubeconfig: string, count: number, packages = 0, say: (line: string) => void = () => undefined): Promise<ChaosWorld> {
   const client = KubeClient.fromFile(kubeconfig);
   await installCrds(client, createLogger('warn'));
   const ns = `chaos-${scenario}-${Date.now().toString(36)}`;
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const names = Array.from({ length: count }, (_, i) => `svc-${i}`);
-  return { scenario, client, kubeconfig, ns, logPath: `/tmp/dcos-chaos-${ns}.log`, names, live: new Map(), uncertain: new Set() };
+  const world: ChaosWorld = { scenario, client, kubeconfig, ns, logPath: `/tmp/dcos-chaos-${ns}.log`, names, live: new Map(), uncertain: new Set(), unanswered: 0 };
+  if (packages > 0) world.packages = await openPackageWorld(client, ns, packages, say);
+  return world;
 }
 
 export async function closeWorld(world: ChaosWorld, operator?: ChildProcess): Promise<void> {
   if (operator) await stopOperator(operator);
   await world.client.delete('v1', 'Namespace', world.ns);
+  if (world.packages) await closePackageWorld(world.client, world.packages);
 }
 
 /** Leader election timing for replicas that take part in it (the operator's --leader-elect-* flags, seconds). */
@@ -112,10 +122,26 @@ export async function stopOperator(operator: ChildProcess): Promise<void> {
 
 /** One burst of user operations: creates, updates, scales and deletes, as fast as the apiserver takes them. */
 export async function operate(world: ChaosWorld, until: number | (() => boolean)): Promise<number> {
-  const { client, ns, names, live } = world;
+  const { client, ns, names, live, packages } = world;
   const goOn = typeof until === 'number' ? () => Date.now() < until : () => !until();
+  // Each name, a DcosService's or a DcosPackage's, is as likely to be the next one changed.
+  const packageShare = packages ? packages.names.length / (packages.names.length + names.length) : 0;
   let ops = 0;
   while (goOn()) {
+    if (packages && Math.random() < packageShare) {
+      const name = packages.names[Math.floor(Math.random() * packages.names.length)]!;
+      try {
+        await operatePackage(client, ns, packages, name);
+        ops++;
+      } catch (err) {
+        if (!isConflict(err)) {
+          packages.uncertain.add(name);
+          world.unanswered++;
+          await sleep(200);
+        }
+      }
+      continue;
+    }
     const name = names[Math.floor(Math.random() * names.length)]!;
     const current = live.get(name);
     try {
@@ -140,6 +166,7 @@ export async function operate(world: ChaosWorld, until: number | (() => boolean)
       // mid-request) may have been written or not: the apiserver says which once it is back.
       if (!isConflict(err)) {
         world.uncertain.add(name);
+        world.unanswered++;
         await sleep(200);
       }
     }
@@ -155,34 +182,67 @@ export async function settle(world: ChaosWorld): Promise<void> {
     else world.live.set(name, { instances: svc.spec.instances ?? 1, version: Number(svc.spec.env?.VERSION ?? 1) });
   }
   world.uncertain.clear();
+  if (world.packages) await settlePackages(world.client, world.ns, world.packages);
+}
+
+/** One read of the world, compared with what the user asked of its DcosServices and DcosPackages. */
+export async function checkWorld(world: ChaosWorld): Promise<WorldCheck> {
+  const snapshot = await readWorld(world.client, world.ns);
+  const services = compareServices(snapshot, world.live);
+  if (!world.packages) return services;
+  const packages = comparePackages(snapshot, world.packages.live);
+  const sum = (k: 'objects' | 'lost' | 'duplicated' | 'orphaned' | 'statusWrong') => services[k] + packages[k];
+  return {
+    converged: services.converged && packages.converged,
+    services: services.services + packages.services,
+    packages: packages.packages,
+    objects: sum('objects'),
+    lost: sum('lost'),
+    duplicated: sum('duplicated'),
+    orphaned: sum('orphaned'),
+    statusWrong: sum('statusWrong'),
+    problems: [...services.problems, ...packages.problems],
+  };
 }
 
 /** Polls the world until it matches what the user asked for (or `timeoutMs`); seconds from `since` (the end of the fault). */
-export async function awaitConverged(world: ChaosWorld, since = Date.now(), timeoutMs = 180_000): Promise<{ check: WorldCheck & { lastToSettle?: string }; seconds: number }> {
+export async function awaitConverged(world: ChaosWorld, since = Date.now(), timeoutMs = 180_000): Promise<{ check: WorldCheck & { lastToSettle?: string; problemsFile?: string }; seconds: number }> {
   const t0 = since;
   await settle(world);
-  let check = await checkWorld(world.client, world.ns, world.live);
+  let check = await checkWorld(world);
   let lastToSettle: string | undefined;
   while (!check.converged && Date.now() - t0 < timeoutMs) {
     lastToSettle = check.problems[0];
     await sleep(500);
-    check = await checkWorld(world.client, world.ns, world.live);
+    check = await checkWorld(world);
   }
-  return { check: { ...check, lastToSettle }, seconds: (Date.now() - t0) / 1000 };
+  const seconds = (Date.now() - t0) / 1000;
+  return { check: { ...check, lastToSettle, ...(!check.converged && { problemsFile: dumpProblems(world, check) }) }, seconds };
+}
+
+/** Every problem of a world that did not converge, one a line, in a file beside the operator's log; returns its path. */
+function dumpProblems(world: ChaosWorld, check: WorldCheck): string {
+  const path = world.logPath.replace(/\.log$/, `-problems-${Date.now().toString(36)}.txt`);
+  writeFileSync(path, check.problems.join('\n') + '\n');
+  return path;
 }
 
 /** `lastToSettle`: the first difference the last check before convergence still saw (what took longest). */
-export type RoundResult = WorldCheck & { round: number; ops: number; convergeSeconds: number; lastToSettle?: string };
+export type RoundResult = WorldCheck & { round: number; ops: number; convergeSeconds: number; lastToSettle?: string; problemsFile?: string };
 
 export function roundLine(r: RoundResult, fault: string): string {
-  const outcome = r.converged ? `converged ${r.convergeSeconds.toFixed(1)} s after the fault ended${r.lastToSettle ? ` (last to settle: ${r.lastToSettle})` : ''}` : `NOT converged after ${r.convergeSeconds.toFixed(0)} s: ${r.problems.slice(0, 5).join('; ')}`;
-  return `  round ${r.round}: ${fault} during ${r.ops} operations; ${outcome}; ${r.services} DcosServices, ${r.objects} owned objects, lost ${r.lost}, duplicated ${r.duplicated}, orphaned ${r.orphaned}, status wrong ${r.statusWrong}`;
+  const outcome = r.converged
+    ? `converged ${r.convergeSeconds.toFixed(1)} s after the fault ended${r.lastToSettle ? ` (last to settle: ${r.lastToSettle})` : ''}`
+    : `NOT converged after ${r.convergeSeconds.toFixed(0)} s: ${r.problems.slice(0, 5).join('; ')} (all ${r.problems.length} problems in ${r.problemsFile})`;
+  const packages = r.packages !== undefined ? `${r.packages} DcosPackages, ` : '';
+  return `  round ${r.round}: ${fault} during ${r.ops} operations; ${outcome}; ${packages}${r.services} DcosServices, ${r.objects} owned objects, lost ${r.lost}, duplicated ${r.duplicated}, orphaned ${r.orphaned}, status wrong ${r.statusWrong}`;
 }
 
 export interface Figures {
   scenario: string;
   rounds: number;
   names: number;
+  packageNames: number;
   ops: number;
   objects: number;
   lost: number;
@@ -199,6 +259,7 @@ export function figures(world: ChaosWorld, results: RoundResult[], say: (line: s
     scenario: world.scenario,
     rounds: results.length,
     names: world.names.length,
+    packageNames: world.packages?.names.length ?? 0,
     ops: sum('ops'),
     objects: sum('objects'),
     lost: sum('lost'),
@@ -207,9 +268,12 @@ export function figures(world: ChaosWorld, results: RoundResult[], say: (line: s
     statusWrong: sum('statusWrong'),
     worstConvergeSeconds: Math.max(...results.map((r) => r.convergeSeconds)),
   };
-  say(`figures ${f.scenario}: rounds ${f.rounds}, objects ${f.objects}, lost ${f.lost}, duplicated ${f.duplicated}, orphaned ${f.orphaned}, status wrong ${f.statusWrong}, worst time to converge ${f.worstConvergeSeconds.toFixed(1)} s`);
+  say(`figures ${f.scenario}: rounds ${f.rounds}, objects ${f.objects}, lost ${f.lost}, duplicated ${f.duplicated}, orphaned ${f.orphaned}, status wrong ${f.statusWrong}, worst time to converge ${f.worstConvergeSeconds.toFixed(1)} s, mean ${(results.reduce((a, r) => a + r.convergeSeconds, 0) / results.length).toFixed(1)} s`);
+  say(`operations without an answer (settled from what the apiserver held): ${world.unanswered}`);
+  if (world.packages) say(`DcosPackage operations: ${Object.entries(world.packages.done).map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   say('\n| scenario | rounds | DcosServices (names) | operations | owned objects checked | lost | duplicated | orphaned | status wrong | worst time to converge |');
   say('|---|---|---|---|---|---|---|---|---|---|');
-  say(`| ${f.scenario} | ${f.rounds} | ${f.names} | ${f.ops} | ${f.objects} | ${f.lost} | ${f.duplicated} | ${f.orphaned} | ${f.statusWrong} | ${f.worstConvergeSeconds.toFixed(1)} s |`);
+  const names = f.packageNames > 0 ? `${f.names} (+ ${f.packageNames} DcosPackages)` : String(f.names);
+  say(`| ${f.scenario} | ${f.rounds} | ${names} | ${f.ops} | ${f.objects} | ${f.lost} | ${f.duplicated} | ${f.orphaned} | ${f.statusWrong} | ${f.worstConvergeSeconds.toFixed(1)} s |`);
   return f;
 }

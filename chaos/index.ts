@@ -6,6 +6,7 @@ const scenarios: Record<string, () => Promise<{ run: (args: string[]) => Promise
   apiserver: async () => ({ run: (await import('./apiserver.ts')).apiserverRounds }),
   'proxy-cut': async () => ({ run: (await import('./proxy-cut.ts')).proxyCutRounds }),
   compaction: async () => ({ run: (await import('./compaction.ts')).compactionRounds }),
+  'kwok-stages': async () => ({ run: (await import('./kwok-stages.ts')).kwokStagesRounds }),
   leader: async () => ({ run: (await import('./leader.ts')).leaderRounds }),
 };
 

@@ -1,5 +1,4 @@
 // The operator process (`npm start` runs it through src/main.ts). With no cluster configured it starts the local control plane first.
-import { KubeConfig } from '@kubernetes/client-node';
 import { Command, Option } from 'commander';
 import { clusterLedger, controllerFactories } from './controllers/index.ts';
 import { KubeClient } from './kube/kube-client.ts';
@@ -58,22 +57,24 @@ const log = createLogger(opts.logLevel, logFormat);
 
 async function main(): Promise<void> {
   const source = chooseKubeconfig(opts.kubeconfig);
-  const config = new KubeConfig();
+  // KubeClient reads the kubeconfig itself: this process loads @kubernetes/client-node only for a
+  // kubeconfig that needs it (exec or auth-provider credentials, a proxy).
+  let client: KubeClient;
   if (source.kind === 'local') {
     log.info('no cluster configured: starting the local control plane (npm run cluster:up)');
     // Loaded only here: the local cluster's code (certificates, process control) is no use to an operator in a pod.
     const { clusterUp } = await import('./cluster/local-cluster.ts');
     const report = await clusterUp((line) => log.info(line));
     log.info({ kubeconfig: report.kubeconfig, startSeconds: report.startSeconds, built: report.build.built }, 'local control plane ready');
-    config.loadFromFile(report.kubeconfig);
+    client = KubeClient.fromFile(report.kubeconfig);
   } else if (source.kind === 'in-cluster') {
-    config.loadFromCluster();
+    client = KubeClient.inCluster();
   } else {
-    config.loadFromFile(source.path!);
+    client = KubeClient.fromFile(source.path!);
   }
-  log.info({ server: config.getCurrentCluster()?.server, kubeconfig: source.path ?? source.kind }, 'connecting');
+  log.info({ server: client.serverUrl, kubeconfig: source.path ?? source.kind }, 'connecting');
   const operator = new Operator(
-    new KubeClient(config, { userAgent: operatorUserAgent(defaults.identity) }),
+    client.withUserAgent(operatorUserAgent(defaults.identity)),
     log,
     {
       ...defaults,

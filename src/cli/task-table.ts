@@ -1,4 +1,6 @@
 import { mesosTaskState } from '../marathon/task-state.ts';
+import { containerFailing } from '../marathon/service-status.ts';
+import type { ContainerStatus } from '../marathon/kube-objects.ts';
 import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { APP_ID_ANNOTATION, serviceNameOf } from '../marathon/operator-labels.ts';
 import type { Cell } from './table.ts';
@@ -16,23 +18,13 @@ export const TASK_HEADERS = ['NAME', 'HOST', 'USER', 'STATE', 'ID', 'MESOS ID'] 
  * (TASK_RUNNING -> R, TASK_STAGING -> S, TASK_FINISHED / TASK_FAILED -> F, TASK_KILLING -> K).
  */
 export function taskStateLetter(pod: PodObject): string {
-  if (pod.metadata.deletionTimestamp) return 'K';
-  switch (pod.status?.phase) {
-    case 'Running':
-      return 'R';
-    case 'Succeeded':
-    case 'Failed':
-      return 'F';
-    case 'Unknown':
-      return 'U';
-    default:
-      return 'S';
-  }
+  return taskState(pod).slice('TASK_'.length, 'TASK_'.length + 1);
 }
 
 /** The Mesos task state a pod stands for, for --json. */
 export function taskState(pod: PodObject): string {
-  return mesosTaskState({ deleting: pod.metadata.deletionTimestamp !== undefined, phase: pod.status?.phase, node: pod.spec?.nodeName });
+  const failing = (pod.status?.containerStatuses ?? []).some((c) => containerFailing({ ...c, restartCount: c.restartCount ?? 0 } as ContainerStatus));
+  return mesosTaskState({ deleting: pod.metadata.deletionTimestamp !== undefined, phase: pod.status?.phase, node: pod.spec?.nodeName, failing });
 }
 
 /** The task's name as Mesos showed it: the app's last id segment. */

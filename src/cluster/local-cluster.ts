@@ -6,7 +6,7 @@ import { ensureControlPlaneBinaries, type BuildReport } from './control-plane-bu
 import { controlPlaneComponents, type ComponentSpec } from './control-plane-components.ts';
 import { isHealthy, waitHealthy } from './component-health.ts';
 import { componentProcesses, runningPid, startComponent, stopComponent, stopProcess } from './component-processes.ts';
-import { kwokNodeManifest, nodeOptionsFromEnv } from './kwok-nodes.ts';
+import { kwokNodeManifest, nodeName, nodeOptionsFromEnv } from './kwok-nodes.ts';
 import { ClusterError } from './cluster-error.ts';
 import { addKwokLogs } from './kwok-logs.ts';
 import { writeAuditPolicy } from './audit-policy.ts';
@@ -23,11 +23,22 @@ export interface ClusterUpReport {
 
 const KWOK_STAGES = new URL('./kwok-stages.yaml', import.meta.url);
 
-async function ensureNodes(client: KubeClient, say: (line: string) => void): Promise<number> {
+async function ensureNodes(client: KubeClient): Promise<number> {
   const opts = nodeOptionsFromEnv();
-  for (let i = 0; i < opts.count; i++) {
+  return (await ensureKwokNodes(client, opts.count, opts)).ready;
+}
+
+/**
+ * Makes nodes `dcos-agent-1..count` exist and waits until kwok has them Ready; returns the names it
+ * created (a scenario that needs more nodes than the cluster was started with removes them after)
+ * and how many are Ready.
+ */
+export async function ensureKwokNodes(client: KubeClient, count: number, opts = nodeOptionsFromEnv()): Promise<{ created: string[]; ready: number }> {
+  const created: string[] = [];
+  for (let i = 0; i < count; i++) {
     try {
       await client.create(kwokNodeManifest(i, opts) as KubeObjectLike);
+      created.push(nodeName(i));
     } catch (err) {
       if (!isConflict(err)) throw err;
     }
@@ -36,9 +47,9 @@ async function ensureNodes(client: KubeClient, say: (line: string) => void): Pro
   for (;;) {
     const nodes = await client.list<KubeObjectLike & { status?: { conditions?: Array<{ type: string; status: string }> } }>('v1', 'Node', { labelSelector: 'kwok.x-k8s.io/node=fake' });
     const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-    if (ready >= opts.count) return ready;
+    if (ready >= count) return { created, ready };
     if (Date.now() > deadline) {
-      throw new ClusterError('wait for kwok nodes', `${ready} of ${opts.count} nodes became Ready within 60 s`, 'read .cluster/logs/kwok.log');
+      throw new ClusterError('wait for kwok nodes', `${ready} of ${count} nodes became Ready within 60 s`, 'read .cluster/logs/kwok.log');
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -81,7 +92,7 @@ export async function clusterUp(say: (line: string) => void = console.log): Prom
       say(`started ${spec.name}`);
     }
     const client = KubeClient.fromFile(files.kubeconfig);
-    const nodes = await ensureNodes(client, say);
+    const nodes = await ensureNodes(client);
     return { kubeconfig: files.kubeconfig, server: `https://127.0.0.1:${ports.apiserver}`, build, started, nodes, startSeconds: (Date.now() - t0) / 1000 };
   } catch (err) {
     // A failed up leaves nothing it started behind: what ran before it keeps running, the rest stops.

@@ -5,13 +5,24 @@
  * - which services must have their children applied again: the rest (pod changes, status-only
  *   changes) only need their status recomputed, which saves three API calls per pod event;
  * - workloads applied but not yet seen by the watch: a reconcile in between (a pod or Service event)
- *   must not take the missing cache entry for a deleted workload and apply again.
+ *   must not take the missing cache entry for a deleted workload and apply again. Only for a while:
+ *   a workload deleted before its watch saw it (garbage collected in a relist's gap, as after an
+ *   etcd compaction) sends no event at all, and trusting the write for good left the service
+ *   without children until the next resync, minutes later.
  * Keys are `namespace/name` of the DcosService.
  */
 export class ServiceBookkeeping<W> {
   private readonly podsByService = new Map<string, Set<string>>();
   private readonly applyRequested = new Set<string>();
-  private readonly appliedNotSeen = new Map<string, W>();
+  private readonly appliedNotSeen = new Map<string, { workload: W; at: number }>();
+  /** How long a write stands for the cache; a watch event normally arrives within a second. */
+  readonly unseenTtlMs: number;
+  private readonly now: () => number;
+
+  constructor(opts: { unseenTtlMs?: number; now?: () => number } = {}) {
+    this.unseenTtlMs = opts.unseenTtlMs ?? 20_000;
+    this.now = opts.now ?? Date.now;
+  }
 
   requestApply(key: string): void {
     this.applyRequested.add(key);
@@ -42,7 +53,7 @@ export class ServiceBookkeeping<W> {
 
   /** A workload just written, until its watch event arrives. */
   applied(key: string, workload: W): void {
-    this.appliedNotSeen.set(key, workload);
+    this.appliedNotSeen.set(key, { workload, at: this.now() });
   }
 
   /** The watch delivered the service's workload (or its deletion): the cache speaks for it again. */
@@ -50,9 +61,14 @@ export class ServiceBookkeeping<W> {
     this.appliedNotSeen.delete(key);
   }
 
-  /** The workload written for `key` that the cache does not show yet. */
+  /** The workload written for `key` within the last `unseenTtlMs` that the cache does not show yet. */
   notYetSeen(key: string): W | undefined {
-    return this.appliedNotSeen.get(key);
+    const entry = this.appliedNotSeen.get(key);
+    if (entry && this.now() - entry.at > this.unseenTtlMs) {
+      this.appliedNotSeen.delete(key);
+      return undefined;
+    }
+    return entry?.workload;
   }
 
   /** The service is gone: nothing to remember of its writes (its pods leave through their own events). */

@@ -109,7 +109,11 @@ export function dcosServiceController(opts: DcosServiceControllerOptions = {}): 
       onUpdate: (old, s) => {
         if (old.metadata.generation !== s.metadata.generation) indexDependencies(s);
         // Our own status writes come back as updates: only spec, metadata that matters, or deletion is work.
-        const specChanged = old.metadata.generation !== s.metadata.generation;
+        // Deleted and created again between two looks (a relist after a watch gap): a new service,
+        // whose children (owned by the old uid) the garbage collector takes away.
+        const recreated = old.metadata.uid !== s.metadata.uid;
+        if (recreated) book.forget(objectKey(s));
+        const specChanged = recreated || old.metadata.generation !== s.metadata.generation;
         const annotationsChanged = JSON.stringify(old.metadata.annotations) !== JSON.stringify(s.metadata.annotations);
         if (specChanged || annotationsChanged || s.metadata.deletionTimestamp) enqueueApply(objectKey(s));
         if (JSON.stringify(old.status) !== JSON.stringify(s.status)) enqueueDependents(s);

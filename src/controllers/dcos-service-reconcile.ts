@@ -137,6 +137,9 @@ export async function reconcileDcosService(r: DcosServiceReconciler, key: string
     // The refusal may lift (a quota raised, a policy changed): retried with the queue's backoff.
     throw refused;
   }
+  // Acted on a write the cache has not shown: look again once it no longer stands for the cache, in
+  // case its watch event never comes (the workload deleted before the watch saw it).
+  if (!applied && !cached[kind] && workload !== undefined && workload === unseen) return { requeueAfterMs: r.book.unseenTtlMs + 1_000 };
 }
 
 /** Claims first (pods must find them), then the workload and the Service; the workload of the other kind goes. */

@@ -4,6 +4,7 @@ import type { DcosService } from '../resources/dcos-service.ts';
 import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { API_VERSION } from '../resources/api-group.ts';
 import { projectPod, type ProjectedPod } from './pod-projection.ts';
+import { cachedNode } from './node-projection.ts';
 import { MANAGED_BY_SELECTOR } from '../marathon/operator-labels.ts';
 
 // Controllers ask for these by the same target, so the InformerFactory hands them one shared cache.
@@ -19,4 +20,9 @@ export function podInformer(ctx: ControllerContext): Informer<ProjectedPod> {
 
 export function managedInformer<T extends KubeObjectLike>(ctx: ControllerContext, apiVersion: string, kind: string, project?: (obj: T) => T): Informer<T> {
   return ctx.informers.informer<T>({ apiVersion, kind, namespace: ctx.config.watchNamespace, labelSelector: MANAGED_BY_SELECTOR }, project);
+}
+
+/** Every Node, projected to its identity and topology (the ledger reads each event's whole Node). */
+export function nodeInformer(ctx: ControllerContext): Informer<KubeObjectLike> {
+  return ctx.informers.informer<KubeObjectLike>({ apiVersion: 'v1', kind: 'Node' }, cachedNode);
 }

@@ -1,6 +1,9 @@
-import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
-import { request, type Dispatcher } from 'undici';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Agent, request, type Dispatcher } from 'undici';
+import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
+import { createRequire } from 'node:module';
+import { inClusterConnection, readKubeconfigFile, type KubeConnection } from './kube-connection.ts';
 import { resourcePath, resourceType, type ResourceType } from './resource-types.ts';
 
 export const FIELD_MANAGER = 'dcos-operator';
@@ -62,66 +65,188 @@ export class FencedWriteError extends Error {
   }
 }
 
-export interface KubeClientOptions {
-  /** Sent as User-Agent: the apiserver's audit log tells the operator's replicas apart by it. */
-  userAgent?: string;
-  /** Asked before every write (any verb but GET): a reason refuses it, undefined lets it go. */
-  writeFence?: () => string | undefined;
+/** What every request carries: its headers (credentials) and the connection pool (TLS identity). */
+interface Auth {
+  headers(url: string, method: string): Promise<Record<string, string>> | Record<string, string>;
+  dispatcher(): Dispatcher | undefined;
 }
 
-/**
- * A small REST client over client-node's authentication: it speaks the few verbs the operator uses
- * (get, list, create, server-side apply, patch, delete, and the /status subresource) for any kind,
- * so controllers never need a generated API class per group.
- */
-export class KubeClient {
-  readonly config: KubeConfig;
-  private readonly server: string;
+/** A projected service account token is rotated on disk; read again at most this often. */
+const TOKEN_FILE_REREAD_MS = 60_000;
+
+/** Credentials read by kube-connection.ts: one keep-alive pool, a bearer token or basic auth. */
+function connectionAuth(conn: KubeConnection): Auth {
+  const agent = new Agent({ connect: { ca: conn.ca, cert: conn.cert, key: conn.key, rejectUnauthorized: !conn.insecureSkipTlsVerify, ...(conn.tlsServerName ? { servername: conn.tlsServerName } : {}) } });
+  let token = conn.token;
+  let tokenReadAt = 0;
+  const basic = conn.username !== undefined ? `Basic ${Buffer.from(`${conn.username}:${conn.password ?? ''}`).toString('base64')}` : undefined;
+  return {
+    headers: () => {
+      if (conn.tokenFile && Date.now() - tokenReadAt > TOKEN_FILE_REREAD_MS) {
+        token = readFileSync(conn.tokenFile, 'utf8').trim();
+        tokenReadAt = Date.now();
+      }
+      const headers: Record<string, string> = {};
+      if (token) headers.authorization = `Bearer ${token}`;
+      else if (basic) headers.authorization = basic;
+      return headers;
+    },
+    dispatcher: () => agent,
+  };
+}
+
+/** Credentials through client-node's KubeConfig (exec plugins, auth providers, proxies; the CLI's and tests' own KubeConfig). */
+async function clientNodeAuth(config: KubeConfig): Promise<Auth> {
+  const { RequestContext } = await import('@kubernetes/client-node');
   /**
    * client-node builds a new undici Agent (so a new TLS connection) for every request it
    * authenticates; the first one is kept and reused, so requests share keep-alive connections.
    */
-  private dispatcher?: Dispatcher;
-  private readonly opts: KubeClientOptions;
+  let dispatcher: Dispatcher | undefined;
+  return {
+    headers: async (url, method) => {
+      const ctx = new RequestContext(url, method as ConstructorParameters<typeof RequestContext>[1]);
+      await config.applySecurityAuthentication(ctx);
+      dispatcher ??= ctx.getDispatcher() as Dispatcher | undefined;
+      return ctx.getHeaders();
+    },
+    dispatcher: () => dispatcher,
+  };
+}
 
-  constructor(config: KubeConfig, opts: KubeClientOptions = {}) {
-    this.config = config;
-    this.opts = opts;
-    const cluster = config.getCurrentCluster();
-    if (!cluster) throw new Error('kubeconfig has no current cluster');
-    this.server = cluster.server.replace(/\/$/, '');
+async function clientNodeAuthFromFile(path: string): Promise<Auth> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const config = new KubeConfig();
+  config.loadFromFile(path);
+  return clientNodeAuth(config);
+}
+
+function isKubeConfig(config: KubeConfig | KubeConnection): config is KubeConfig {
+  return typeof (config as KubeConfig).getCurrentCluster === 'function';
+}
+
+/** How a watch ended by itself: the server closed it, or nothing came for the inactivity timeout. */
+export interface WatchOptions {
+  signal?: AbortSignal;
+  /** No byte for this long cuts the watch with a TimeoutError (client-node's watch did the same, at 30 s). */
+  inactivityMs?: number;
+}
+
+/**
+ * A small REST client for the few verbs the operator uses (get, list, create, server-side apply,
+ * patch, delete, the /status subresource, and watch streams) for any kind, so controllers never need
+ * a generated API class per group. It reads kubeconfigs and service accounts itself
+ * (kube-connection.ts): the operator process never loads @kubernetes/client-node unless its
+ * kubeconfig needs an exec plugin, an auth provider or a proxy, or a caller hands it a KubeConfig.
+ */
+export class KubeClient {
+  private readonly server: string;
+  private auth?: Auth;
+  private readonly pendingAuth?: Promise<Auth>;
+  /** Where a KubeConfig for `config` comes from, when none was given. */
+  private readonly source: { kubeConfig?: KubeConfig; path?: string; inCluster?: boolean; connection?: KubeConnection };
+  /** Sent as User-Agent: the apiserver's audit log tells the operator's replicas apart by it. */
+  private userAgent?: string;
+  /** Asked before every write (any verb but GET): a reason refuses it, undefined lets it go. */
+  private writeFence?: () => string | undefined;
+
+  constructor(config: KubeConfig | KubeConnection, from: { path?: string; inCluster?: boolean; lazyAuth?: () => Promise<Auth> } = {}) {
+    if (isKubeConfig(config)) {
+      this.source = { kubeConfig: config };
+      const cluster = config.getCurrentCluster();
+      if (!cluster) throw new Error('kubeconfig has no current cluster');
+      this.server = cluster.server.replace(/\/$/, '');
+      this.pendingAuth = clientNodeAuth(config);
+    } else {
+      this.source = { connection: config, path: from.path, inCluster: from.inCluster };
+      this.server = config.server.replace(/\/$/, '');
+      if (from.lazyAuth) this.pendingAuth = from.lazyAuth();
+      else this.auth = connectionAuth(config);
+    }
+    // Not awaited here: a failure shows on the first request, where the caller handles it.
+    this.pendingAuth?.catch(() => undefined);
   }
 
   static fromFile(path: string): KubeClient {
-    const config = new KubeConfig();
-    config.loadFromFile(path);
-    return new KubeClient(config);
+    const { connection, needsClientNode } = readKubeconfigFile(path);
+    return new KubeClient(connection, { path, ...(needsClientNode ? { lazyAuth: () => clientNodeAuthFromFile(path) } : {}) });
+  }
+
+  /** The pod's own service account (KUBERNETES_SERVICE_HOST, the mounted token and CA). */
+  static inCluster(): KubeClient {
+    return new KubeClient(inClusterConnection(), { inCluster: true });
+  }
+
+  private configCache?: KubeConfig;
+
+  /**
+   * client-node's KubeConfig for the same cluster and user (the CLI's exec and log streams use
+   * client-node's own APIs). Loaded on first use: the operator, which never asks, never loads it.
+   */
+  get config(): KubeConfig {
+    if (this.source.kubeConfig) return this.source.kubeConfig;
+    if (!this.configCache) {
+      const { KubeConfig: Config } = createRequire(import.meta.url)('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
+      const config = new Config();
+      const c = this.source.connection!;
+      if (this.source.path) config.loadFromFile(this.source.path);
+      else if (this.source.inCluster) config.loadFromCluster();
+      else {
+        const b64 = (pem?: string) => (pem ? Buffer.from(pem).toString('base64') : undefined);
+        config.loadFromOptions({
+          clusters: [{ name: 'cluster', server: c.server, skipTLSVerify: c.insecureSkipTlsVerify ?? false, caData: b64(c.ca), ...(c.tlsServerName ? { tlsServerName: c.tlsServerName } : {}) }],
+          users: [{ name: 'user', token: c.token, certData: b64(c.cert), keyData: b64(c.key), username: c.username, password: c.password }],
+          contexts: [{ name: 'context', cluster: 'cluster', user: 'user' }],
+          currentContext: 'context',
+        });
+      }
+      this.configCache = config;
+    }
+    return this.configCache;
+  }
+
+  /** The apiserver's URL. */
+  get serverUrl(): string {
+    return this.server;
+  }
+
+  /** The same client (same credentials and connections), its requests carrying this User-Agent. */
+  withUserAgent(userAgent: string): KubeClient {
+    return this.copy({ userAgent });
   }
 
   /** The same client, refusing writes whenever `fence` gives a reason (the leader's controllers write through it). */
   withWriteFence(fence: () => string | undefined): KubeClient {
-    return new KubeClient(this.config, { ...this.opts, writeFence: fence });
+    return this.copy({ writeFence: fence });
+  }
+
+  private copy(changes: { userAgent?: string; writeFence?: () => string | undefined }): KubeClient {
+    return Object.assign(Object.create(KubeClient.prototype) as KubeClient, this, changes);
+  }
+
+  private async credentials(url: URL, method: string): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher | undefined }> {
+    this.auth ??= await this.pendingAuth!;
+    const headers = await this.auth.headers(url.toString(), method);
+    return { headers, dispatcher: this.auth.dispatcher() };
   }
 
   async request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; contentType?: string; accept?: string; signal?: AbortSignal } = {}): Promise<T> {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const ctx = new RequestContext(url.toString(), method as HttpMethod);
-    await this.config.applySecurityAuthentication(ctx);
-    const headers: Record<string, string> = { ...ctx.getHeaders(), accept: opts.accept ?? 'application/json' };
-    if (this.opts.userAgent) headers['user-agent'] = this.opts.userAgent;
+    const auth = await this.credentials(url, method);
+    const headers: Record<string, string> = { ...auth.headers, accept: opts.accept ?? 'application/json' };
+    if (this.userAgent) headers['user-agent'] = this.userAgent;
     let body: string | undefined;
     if (opts.body !== undefined) {
       headers['content-type'] = opts.contentType ?? 'application/json';
       body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     }
-    this.dispatcher ??= ctx.getDispatcher() as Dispatcher | undefined;
     // Checked at the last moment before sending: after a pause (SIGSTOP, a frozen VM) the clock has jumped and the fence is shut.
-    const refused = method !== 'GET' ? this.opts.writeFence?.() : undefined;
+    const refused = method !== 'GET' ? this.writeFence?.() : undefined;
     if (refused) throw new FencedWriteError(method, path, refused);
     // undici's request, not fetch: fetch wraps every body in WHATWG streams, which was most of the
     // operator's own CPU in a bulk apply (and on 2 cores that CPU is the apiserver's).
-    const res = await request(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher: this.dispatcher, signal: opts.signal });
+    const res = await request(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher: auth.dispatcher, signal: opts.signal });
     const text = await res.body.text();
     let parsed: unknown = undefined;
     try {
@@ -134,6 +259,70 @@ export class KubeClient {
       throw new KubeApiError(res.statusCode, status?.reason ?? STATUS_CODES[res.statusCode] ?? String(res.statusCode), `${method} ${path}: ${res.statusCode} ${status?.message ?? text.slice(0, 500)}`, parsed);
     }
     return parsed as T;
+  }
+
+  /**
+   * A watch of the collection at `path`: `onEvent` gets each event (type and object) as its line
+   * arrives. Resolves when the server ends the stream or `signal` aborts it; rejects with a
+   * KubeApiError for a refused watch, with a TimeoutError when nothing came for `inactivityMs`.
+   */
+  async watch(path: string, query: Query, onEvent: (type: string, object: unknown) => void, opts: WatchOptions = {}): Promise<void> {
+    const url = new URL(this.server + path);
+    url.searchParams.set('watch', 'true');
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const auth = await this.credentials(url, 'GET');
+    const inactivityMs = opts.inactivityMs ?? 30_000;
+    const abort = new AbortController();
+    const stop = () => abort.abort();
+    if (opts.signal?.aborted) return;
+    opts.signal?.addEventListener('abort', stop, { once: true });
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const idle = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = true;
+        abort.abort();
+      }, inactivityMs);
+      timer.unref();
+    };
+    try {
+      idle();
+      const res = await request(url, { method: 'GET', headers: { ...auth.headers, accept: 'application/json', ...(this.userAgent ? { 'user-agent': this.userAgent } : {}) }, dispatcher: auth.dispatcher, signal: abort.signal });
+      if (res.statusCode !== 200) {
+        const text = await res.body.text();
+        let status: { reason?: string; message?: string } | undefined;
+        try {
+          status = JSON.parse(text) as typeof status;
+        } catch {
+          status = undefined;
+        }
+        throw new KubeApiError(res.statusCode, status?.reason ?? STATUS_CODES[res.statusCode] ?? String(res.statusCode), `watch ${path}: ${res.statusCode} ${status?.message ?? text.slice(0, 500)}`, status ?? text);
+      }
+      res.body.setEncoding('utf8');
+      // One line per event; a chunk may end inside a line (a pod is several KiB).
+      let rest = '';
+      for await (const chunk of res.body as AsyncIterable<string>) {
+        idle();
+        let from = 0;
+        for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', from)) {
+          const line = rest + chunk.slice(from, nl);
+          rest = '';
+          from = nl + 1;
+          if (line.trim() === '') continue;
+          const event = JSON.parse(line) as { type: string; object: unknown };
+          onEvent(event.type, event.object);
+        }
+        rest += chunk.slice(from);
+      }
+    } catch (err) {
+      if (timedOut) throw new DOMException(`watch ${path}: nothing for ${inactivityMs} ms`, 'TimeoutError');
+      if (abort.signal.aborted) return;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', stop);
+    }
   }
 
   typeOf(obj: { apiVersion?: string; kind?: string }): ResourceType {

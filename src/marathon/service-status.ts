@@ -1,5 +1,5 @@
 import type { DcosService, DcosServiceStatus, DeploymentProgress, TaskFailure } from '../resources/dcos-service.ts';
-import type { Pod, ContainerState, Workload } from './kube-objects.ts';
+import type { Pod, ContainerState, ContainerStatus, Workload } from './kube-objects.ts';
 import type { FieldError } from './field-errors.ts';
 import type { DependencyGate } from './marathon-dependencies.ts';
 import { mergeConditions, type ConditionInput } from './service-conditions.ts';
@@ -8,11 +8,14 @@ import { serviceSelector } from './operator-labels.ts';
 
 /*
  * The status Marathon showed for an app, read from its Deployment and pods.
- * A task is a pod that is not being deleted: staged while Pending, running while Running. With health
- * checks, a running task is healthy when its pod is Ready, unhealthy when its container started (the
- * grace period is over) and the pod is not Ready, and neither during the grace period, as Marathon
- * reported no health result then. Health: Unhealthy if any task is unhealthy; Healthy if tasks run and
- * all are healthy; Idle if there are health checks and nothing runs; otherwise NA.
+ * A task is a pod that is not being deleted: staged while Pending, running while Running. A Running pod
+ * whose container crashed (waiting in CrashLoopBackOff, terminated non-zero, or restarted and not
+ * running again) is failing: Marathon would have seen the task fail and staged a new one, so it counts as
+ * staged, not running. With health checks, a running task is healthy when its pod is Ready, unhealthy
+ * when its container started (the grace period is over) and the pod is not Ready, and neither during
+ * the grace period, as Marathon reported no health result then. Health: Unhealthy if any task is
+ * unhealthy or failing; Healthy if tasks run and all are healthy; Idle if there are health checks and
+ * nothing runs; otherwise NA.
  */
 
 export interface StatusInput {
@@ -37,19 +40,42 @@ interface Counts {
   staged: number;
   healthy: number;
   unhealthy: number;
+  /** Staged tasks whose container crashed; counted in staged too. */
+  failing: number;
+  /** Container restarts of the tasks, as `kubectl get pods` RESTARTS adds them up. */
+  restarts: number;
+}
+
+/**
+ * A container that crashed and has not (yet) come back: the kubelet backs off, or it exited non-zero,
+ * or it restarted and is not running again yet. A restarted container that runs but is not ready is
+ * a task failing its health checks (unhealthy), as Marathon counted it, not a crashing one.
+ */
+export function containerFailing(s: ContainerStatus): boolean {
+  if (s.state?.waiting?.reason === 'CrashLoopBackOff') return true;
+  const exit = s.state?.terminated?.exitCode;
+  if (exit !== undefined && exit !== 0) return true;
+  return s.restartCount > 0 && !s.ready && !s.state?.running;
 }
 
 function countTasks(pods: readonly Pod[], hasHealthChecks: boolean): Counts {
-  const c: Counts = { running: 0, staged: 0, healthy: 0, unhealthy: 0 };
+  const c: Counts = { running: 0, staged: 0, healthy: 0, unhealthy: 0, failing: 0, restarts: 0 };
   for (const pod of pods) {
     if (pod.metadata.deletionTimestamp) continue;
+    const statuses = pod.status?.containerStatuses ?? [];
+    for (const s of statuses) c.restarts += s.restartCount;
     const phase = pod.status?.phase;
     if (phase === 'Pending') c.staged++;
     if (phase !== 'Running') continue;
+    if (statuses.some(containerFailing)) {
+      c.failing++;
+      c.staged++;
+      continue;
+    }
     c.running++;
     if (!hasHealthChecks) continue;
     const ready = pod.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
-    const started = (pod.status?.containerStatuses ?? []).every((s) => s.started !== false);
+    const started = statuses.every((s) => s.started !== false);
     if (ready) c.healthy++;
     else if (started) c.unhealthy++;
   }
@@ -57,7 +83,7 @@ function countTasks(pods: readonly Pod[], hasHealthChecks: boolean): Counts {
 }
 
 export function healthOf(c: Counts, hasHealthChecks: boolean): 'Healthy' | 'Unhealthy' | 'Idle' | 'NA' {
-  if (c.unhealthy > 0) return 'Unhealthy';
+  if (c.unhealthy > 0 || c.failing > 0) return 'Unhealthy';
   if (hasHealthChecks && c.running > 0 && c.healthy === c.running) return 'Healthy';
   if (hasHealthChecks && c.running === 0) return 'Idle';
   return 'NA';
@@ -133,6 +159,15 @@ function progressDeadlineExceeded(deployment: Workload | undefined): string | un
   return c?.status === 'False' && c.reason === 'ProgressDeadlineExceeded' ? (c.message ?? 'The deployment exceeded its progress deadline') : undefined;
 }
 
+/** "2 of 3 tasks failing: container app exited with code 1, restarted 4 times (CrashLoopBackOff)": how many, and the first one's why. */
+function failingTasksMessage(pods: readonly Pod[], counts: Counts, desired: number): string {
+  const first = pods.flatMap((p) => (p.metadata.deletionTimestamp || p.status?.phase !== 'Running' ? [] : (p.status.containerStatuses ?? []).filter(containerFailing))).at(0);
+  const exit = first?.state?.terminated?.exitCode ?? first?.lastState?.terminated?.exitCode;
+  const why = [exit !== undefined ? `exited with code ${exit}` : 'is not ready', first?.restartCount ? `restarted ${first.restartCount} time${first.restartCount === 1 ? '' : 's'}` : undefined].filter(Boolean).join(', ');
+  const waiting = first?.state?.waiting?.reason;
+  return `${counts.failing} of ${Math.max(desired, counts.running + counts.failing)} tasks failing: container ${first?.name ?? '?'} ${why}${waiting ? ` (${waiting})` : ''}`;
+}
+
 export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
   const { service, deployment, pods, now } = input;
   const previous = service.status;
@@ -147,6 +182,7 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
   const failure = lastTaskFailure(pods, previous?.lastTaskFailure);
   const unplaced = unplacedTasks(pods);
   const unplacedMessage = unplaced && `${unplaced.count} of ${desired} tasks cannot be placed on any node: ${unplaced.why}`;
+  const failingMessage = counts.failing > 0 ? failingTasksMessage(pods, counts, desired) : undefined;
   const errors = input.errors ?? [];
   const cond = (type: string, status: 'True' | 'False', reason: string, message: string): ConditionInput => ({
     type,
@@ -178,7 +214,8 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
   } else {
     if (input.gate?.hold) ready = cond('Ready', 'False', 'WaitingForDependencies', input.gate.message);
     else if (!deployment) ready = cond('Ready', 'False', 'Creating', 'The Deployment does not exist yet');
-    else if (wanted === 0 && counts.running === 0) ready = cond('Ready', 'True', 'Suspended', 'Suspended: instances is 0');
+    else if (wanted === 0 && counts.running === 0 && counts.failing === 0) ready = cond('Ready', 'True', 'Suspended', 'Suspended: instances is 0');
+    else if (failingMessage) ready = cond('Ready', 'False', 'TasksFailing', failingMessage);
     else if (health === 'Unhealthy') ready = cond('Ready', 'False', 'Unhealthy', `${counts.unhealthy} of ${counts.running} tasks unhealthy`);
     else if (unplacedMessage) ready = cond('Ready', 'False', 'Unschedulable', unplacedMessage);
     else if (progress) ready = cond('Ready', 'False', 'Deploying', progress.message);
@@ -192,6 +229,7 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
 
     if (stalled) degraded = cond('Degraded', 'True', 'ProgressDeadlineExceeded', stalled);
     else if (unplacedMessage) degraded = cond('Degraded', 'True', 'Unschedulable', unplacedMessage);
+    else if (failingMessage) degraded = cond('Degraded', 'True', 'TasksFailing', failingMessage);
     else if (health === 'Unhealthy') degraded = cond('Degraded', 'True', 'Unhealthy', `${counts.unhealthy} of ${counts.running} tasks unhealthy`);
     else if (!progress && deployment && counts.running < desired) degraded = cond('Degraded', 'True', 'TasksNotRunning', `${counts.running} of ${desired} tasks running`);
     else degraded = cond('Degraded', 'False', 'AsExpected', 'No task is failing its health checks');
@@ -207,6 +245,7 @@ export function computeServiceStatus(input: StatusInput): DcosServiceStatus {
     tasksStaged: counts.staged,
     tasksHealthy: counts.healthy,
     tasksUnhealthy: counts.unhealthy,
+    restarts: counts.restarts,
     health,
     selector: serviceSelector(service.metadata.name),
     conditions: mergeConditions(previous?.conditions, stalledCondition ? [ready, progressing, degraded, stalledCondition] : [ready, progressing, degraded], now),

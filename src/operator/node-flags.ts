@@ -8,6 +8,8 @@
  * grew to 64 MiB each during a bulk apply and stayed, so RSS with 1,000 services cached was 342 MiB
  * for a 52 MiB live heap. Capped at 16 MiB it was 216 MiB (bench/dcos-service-scale.ts (c): 152 ->
  * 33 KiB per service), at no measurable cost in the operator's CPU per phase, and the same on any node.
+ * 8 MiB halves the young generation again: at Kubernetes' envelope (bench/envelope.ts, 150,000 pods)
+ * it is where each watch event's parsed pod lives and dies, and 8 MiB still holds hundreds of them.
  * test/unit/deploy-manifests.test.ts keeps the three places in step.
  */
-export const OPERATOR_NODE_FLAGS = ['--v8-pool-size=1', '--max-semi-space-size=16'] as const;
+export const OPERATOR_NODE_FLAGS = ['--v8-pool-size=1', '--max-semi-space-size=8'] as const;

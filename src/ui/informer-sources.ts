@@ -8,14 +8,13 @@ import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { API_VERSION } from '../resources/api-group.ts';
 import type { DcosCluster } from '../resources/dcos-cluster.ts';
 import { serviceNameOf } from '../marathon/index.ts';
-import { dcosServiceInformer, podInformer } from '../controllers/shared-informers.ts';
+import { dcosServiceInformer, nodeInformer, podInformer } from '../controllers/shared-informers.ts';
+import { REGION_LABEL, ZONE_LABEL } from '../controllers/node-projection.ts';
 import type { ProjectedPod } from '../controllers/pod-projection.ts';
 import type { LedgerView, NodeTopology, PackageObject, SourceChange, TaskPod, UiEvent, UiSources } from './ui-sources.ts';
 import { projectEvent, type EventObject } from './event-projection.ts';
 
 const CLUSTER_NAME = 'default';
-const REGION_LABEL = 'topology.kubernetes.io/region';
-const ZONE_LABEL = 'topology.kubernetes.io/zone';
 /** Events kept per object: the service page shows the recent ones, as `kubectl describe` does. */
 const EVENTS_PER_OBJECT = 20;
 
@@ -27,7 +26,7 @@ export function informerSources(ctx: ControllerContext, ledger: () => LedgerView
   const on = (what: SourceChange) => ({ onAdd: changed(what), onUpdate: changed(what), onDelete: changed(what) });
 
   const clusters = ctx.informers.informer<DcosCluster & KubeObjectLike>({ apiVersion: API_VERSION, kind: 'DcosCluster' });
-  const nodes = ctx.informers.informer<KubeObjectLike>({ apiVersion: 'v1', kind: 'Node' });
+  const nodes = nodeInformer(ctx);
   const services = dcosServiceInformer(ctx);
   const packages = ctx.informers.informer<PackageObject>({ apiVersion: API_VERSION, kind: 'DcosPackage', namespace: ctx.config.watchNamespace });
   const pods = podInformer(ctx);

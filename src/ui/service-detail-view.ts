@@ -1,5 +1,6 @@
 /** One service's page: its row, its tasks (DC/OS's task table), its conditions and recent events. */
 import { mesosTaskState } from '../marathon/task-state.ts';
+import { containerFailing } from '../marathon/service-status.ts';
 import type { Condition } from '../resources/conditions.ts';
 import { serviceRow, type ServiceRow } from './service-rows.ts';
 import type { ServiceObject, TaskPod, UiEvent } from './ui-sources.ts';
@@ -29,7 +30,7 @@ export interface ServiceDetailView {
 
 function taskState(pod: TaskPod): string {
   // The page colours staging, not starting: a task not yet running is staging there, bound to a node or not.
-  return mesosTaskState({ deleting: pod.deletionTimestamp !== undefined, phase: pod.status?.phase });
+  return mesosTaskState({ deleting: pod.deletionTimestamp !== undefined, phase: pod.status?.phase, failing: (pod.status?.containerStatuses ?? []).some(containerFailing) });
 }
 
 export function taskRow(pod: TaskPod, hasHealthChecks: boolean): TaskRow {

@@ -1,8 +1,5 @@
 // The whole path a user takes: a Universe index served over HTTP, packages installed from it,
 // their DcosServices run as Deployments whose pods go Running on kwok nodes, then upgrade and uninstall.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dcosPackageController } from '../../src/controllers/dcos-package-controller.ts';
 import { dcosPackageRepositoryController } from '../../src/controllers/dcos-package-repository-controller.ts';
@@ -12,8 +9,7 @@ import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
 import type { Operator } from '../../src/operator/operator.ts';
 import type { DcosPackage } from '../../src/resources/dcos-package.ts';
 import type { DcosService } from '../../src/resources/dcos-service.ts';
-import { buildRepositoryIndex } from '../../src/universe/universe-index.ts';
-import { readUniverseTree } from '../../src/universe/universe-tree.ts';
+import { loopbackServer, shippedPackagesDir, universeIndexJson, type LoopbackServer } from '../support/repository-servers.ts';
 import { createTestNamespace, ensureCrds, eventually, kubeClient } from './support/cluster.ts';
 import { startOperator } from './support/operator.ts';
 import { condition } from './support/package-operator.ts';
@@ -28,7 +24,7 @@ describe('packages from an HTTP repository, running on the cluster', () => {
   const repositoryName = `loopback-${Math.random().toString(16).slice(2, 8)}`;
   let ns: string;
   let operator: Operator;
-  let server: Server;
+  let server: LoopbackServer | undefined;
 
   const getService = (name: string) => client.getOrUndefined<Svc>(API, 'DcosService', name, ns);
 
@@ -46,12 +42,9 @@ describe('packages from an HTTP repository, running on the cluster', () => {
   beforeAll(async () => {
     await ensureCrds(client);
     ns = await createTestNamespace(client, 'dcos-package-e2e');
-    const tree = await readUniverseTree(fileURLToPath(new URL('../../packages', import.meta.url)));
-    if (!tree.ok) throw new Error(tree.error.message);
-    const index = JSON.stringify(buildRepositoryIndex(tree.value.packages));
-    server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(index));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/repo.json`;
+    const index = await universeIndexJson(shippedPackagesDir);
+    server = await loopbackServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(index));
+    const url = server.url('/repo.json');
     await client.create({ apiVersion: API, kind: 'DcosPackageRepository', metadata: { name: repositoryName }, spec: { url } } as KubeObjectLike);
     const catalog = new RepositoryCatalog();
     operator = await startOperator(client, [dcosServiceController(), dcosPackageRepositoryController({ catalog }), dcosPackageController({ catalog })], { namespace: ns });
@@ -61,7 +54,7 @@ describe('packages from an HTTP repository, running on the cluster', () => {
     await operator?.stop();
     await client.delete(API, 'DcosPackageRepository', repositoryName);
     if (ns) await client.delete('v1', 'Namespace', ns);
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.close();
   });
 
   it('installs, upgrades and uninstalls several packages', async () => {

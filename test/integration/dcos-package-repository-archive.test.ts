@@ -7,7 +7,8 @@ import type { Operator } from '../../src/operator/operator.ts';
 import type { DcosPackage } from '../../src/resources/dcos-package.ts';
 import type { DcosPackageRepository } from '../../src/resources/dcos-package-repository.ts';
 import { corpusPath, describeCorpus } from '../support/corpora.ts';
-import { loopbackServer, rawTarGz, streamHugeIndex, universeArchive, type LoopbackServer } from '../support/hostile-servers.ts';
+import { rawTarGz, streamHugeIndex } from '../support/hostile-servers.ts';
+import { loopbackServer, universeArchive, type LoopbackServer } from '../support/repository-servers.ts';
 import { createTestNamespace, ensureCrds, eventually, kubeClient, kubectl } from './support/cluster.ts';
 import { condition, eventsFor, startPackageOperator } from './support/package-operator.ts';
 

@@ -1,6 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageOptionsRule } from '../../src/controllers/dcos-package-options-rule.ts';
 import { pollRepositories } from '../../src/controllers/dcos-package-repository-poller.ts';
@@ -11,8 +8,7 @@ import type { DcosPackage } from '../../src/resources/dcos-package.ts';
 import type { DcosPackageRepository } from '../../src/resources/dcos-package-repository.ts';
 import type { DcosService } from '../../src/resources/dcos-service.ts';
 import { createLogger } from '../../src/operator/logger.ts';
-import { buildRepositoryIndex } from '../../src/universe/universe-index.ts';
-import { readUniverseTree } from '../../src/universe/universe-tree.ts';
+import { loopbackServer, shippedPackagesDir, universeIndexJson } from '../support/repository-servers.ts';
 import { createTestNamespace, ensureCrds, eventually, kubeClient } from './support/cluster.ts';
 import { condition, eventsFor, startPackageOperator } from './support/package-operator.ts';
 
@@ -22,22 +18,10 @@ type Repo = DcosPackageRepository & KubeObjectLike;
 type Pkg = DcosPackage & KubeObjectLike;
 
 /** A Universe server on loopback whose answer a test can change. */
-function indexServer(): Promise<{ url: string; respond: (status: number, body: string) => void; close: () => Promise<void> }> {
+async function indexServer(): Promise<{ url: string; respond: (status: number, body: string) => void; close: () => Promise<void> }> {
   let answer = { status: 404, body: 'not found' };
-  const server: Server = createServer((_req, res) => {
-    res.writeHead(answer.status, { 'content-type': 'application/json' });
-    res.end(answer.body);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}/repo.json`,
-        respond: (status, body) => (answer = { status, body }),
-        close: () => new Promise((done) => server.close(() => done())),
-      });
-    });
-  });
+  const server = await loopbackServer((_req, res) => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body));
+  return { url: server.url('/repo.json'), respond: (status, body) => (answer = { status, body }), close: server.close };
 }
 
 describe('DcosPackageRepository: where packages come from', () => {
@@ -80,9 +64,7 @@ describe('DcosPackageRepository: where packages come from', () => {
     ns = await createTestNamespace(client, 'dcos-repo');
     ({ operator, catalog } = await startPackageOperator(client, ns));
     // An index built from the packages the project ships, as a Universe server would publish it.
-    const tree = await readUniverseTree(fileURLToPath(new URL('../../packages', import.meta.url)));
-    if (!tree.ok) throw new Error(tree.error.message);
-    indexJson = JSON.stringify(buildRepositoryIndex(tree.value.packages));
+    indexJson = await universeIndexJson(shippedPackagesDir);
   });
 
   afterAll(async () => {

@@ -11,10 +11,9 @@ import { dcosServiceController } from '../../src/controllers/dcos-service-contro
 import { RepositoryCatalog } from '../../src/controllers/repository-catalog.ts';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
 import type { Operator } from '../../src/operator/operator.ts';
-import { buildRepositoryIndex } from '../../src/universe/universe-index.ts';
-import { readUniverseTree } from '../../src/universe/universe-tree.ts';
 import { WEBHOOK_CONFIGURATION_NAME } from '../../src/webhooks/webhook-configurations.ts';
 import { createTestNamespace, ensureCrds, eventually, kubeClient, kubectlAsync as kubectl } from './support/cluster.ts';
+import { shippedPackagesDir, universeIndexJson } from '../support/repository-servers.ts';
 import { kstatusOf, kstatusTool, type KstatusVerdict } from './support/kstatus.ts';
 import { startOperator } from './support/operator.ts';
 
@@ -107,9 +106,7 @@ describe('kstatus, as Argo CD, Flux and kapp read it, for each kind', () => {
     kstatusTool(); // built (or found up to date) before anything is timed by a test
     await ensureCrds(client);
     ns = await createTestNamespace(client, 'kstatus');
-    const tree = await readUniverseTree(fileURLToPath(new URL('../../packages', import.meta.url)));
-    if (!tree.ok) throw new Error(tree.error.message);
-    indexJson = JSON.stringify(buildRepositoryIndex(tree.value.packages));
+    indexJson = await universeIndexJson(shippedPackagesDir);
     held = await heldIndexServer();
     nodes = (await client.list<KubeObjectLike>('v1', 'Node')).items.map((n) => n.metadata.name);
 

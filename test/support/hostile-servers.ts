@@ -1,44 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { create, Header } from 'tar';
-
-/** An HTTP server on loopback for one test; `sent` counts the body bytes it managed to write. */
-export interface LoopbackServer {
-  url: (path?: string) => string;
-  sent: () => number;
-  /** The most body bytes written in answer to one request (a reader retries: `sent` adds them up). */
-  mostSentToOne: () => number;
-  close: () => Promise<void>;
-}
-
-export function loopbackServer(handler: (req: IncomingMessage, res: ServerResponse, count: (n: number) => void) => void): Promise<LoopbackServer> {
-  let sent = 0;
-  let most = 0;
-  const server: Server = createServer((req, res) => {
-    let mine = 0;
-    handler(req, res, (n) => {
-      sent += n;
-      mine += n;
-      most = Math.max(most, mine);
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: (path = '/repo') => `http://127.0.0.1:${port}${path}`,
-        sent: () => sent,
-        mostSentToOne: () => most,
-        close: () =>
-          new Promise((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
+import { Header } from 'tar';
 
 /** Streams `total` bytes of a JSON-looking index, chunk by chunk, never holding it: stops when the client goes. */
 export function streamHugeIndex(res: ServerResponse, total: number, count: (n: number) => void, contentLength = false): void {
@@ -77,12 +39,4 @@ export function rawTarGz(entries: Array<{ path: string; body?: string | Buffer; 
   }
   blocks.push(Buffer.alloc(1024));
   return gzipSync(Buffer.concat(blocks));
-}
-
-/** A .tar.gz of a Universe checkout laid out as GitHub's archive of a branch: `<top>/repo/packages/...`. */
-export async function universeArchive(checkoutDir: string, top = 'universe-version-3.x'): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const stream = create({ gzip: true, cwd: checkoutDir, prefix: top, portable: true }, ['repo']);
-  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }

@@ -11,7 +11,7 @@ import { allocationCells, nodeStatus } from '../../src/cli/node-table.ts';
 import { similarNames } from '../../src/cli/package-catalog.ts';
 import { serviceRow, summarizeServices } from '../../src/cli/service-table.ts';
 import { renderTable } from '../../src/cli/table.ts';
-import { taskStateLetter, type PodObject } from '../../src/cli/task-table.ts';
+import { taskState, taskStateLetter, type PodObject } from '../../src/cli/task-table.ts';
 
 function svc(name: string, spec: DcosService['spec'], status: DcosService['status'] = {}, owner?: string): DcosService {
   return {
@@ -84,6 +84,14 @@ describe('dcos task and dcos node cells', () => {
     ['Running', true, 'K'],
   ])('a %s pod (deleting: %s) is %s', (phase, deleting, letter) => {
     expect(taskStateLetter(pod(phase, deleting))).toBe(letter);
+  });
+
+  it('shows a running task whose container crash-loops as failed (F, TASK_FAILED), as Marathon saw the task fail', () => {
+    const crashing: PodObject = { metadata: { name: 'p' }, status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } } }] } };
+    expect(taskStateLetter(crashing)).toBe('F');
+    expect(taskState(crashing)).toBe('TASK_FAILED');
+    const restartedAndBack: PodObject = { metadata: { name: 'p' }, status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: true, restartCount: 4, state: { running: {} } }] } };
+    expect(taskState(restartedAndBack)).toBe('TASK_RUNNING');
   });
 
   it('shows each resource as used of total with its share', () => {

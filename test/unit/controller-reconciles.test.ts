@@ -102,6 +102,19 @@ describe('reconcileDcosCluster', () => {
     await reconcileDcosCluster({ client: client as never, clusters: cache(cluster), ledger, log, now: () => NOW.getTime() + 5_000 });
     expect(client.actions()).toEqual([]);
   });
+
+  it('goes back to the hour-long failure window when spec.taskFailureWindowSeconds is taken out', async () => {
+    const ledger = new AllocationLedger();
+    ledger.applyNode('ADDED', node);
+    const cluster = (spec: DcosCluster['spec']) => ({ apiVersion: 'dcos.dev/v1alpha1', kind: 'DcosCluster', metadata: { name: 'default', generation: 1 }, spec }) as DcosCluster & KubeObjectLike;
+    const windowAfter = async (spec: DcosCluster['spec']) => {
+      const client = new FakeKubeClient();
+      await reconcileDcosCluster({ client: client as never, clusters: cache(cluster(spec)), ledger, log, now: () => NOW.getTime() });
+      return client.lastBody<{ status: DcosCluster['status'] }>('DcosCluster', 'status')?.status?.taskFailureRate?.windowSeconds;
+    };
+    expect(await windowAfter({ taskFailureWindowSeconds: 20 })).toBe(20);
+    expect(await windowAfter({})).toBe(3600);
+  });
 });
 
 describe('reconcileDcosPackageRepository', () => {

@@ -33,6 +33,16 @@ describe('ServiceBookkeeping', () => {
     expect(book.notYetSeen('ns/web')).toBeUndefined();
   });
 
+  it('lets a write stand for the cache only for a while: a workload deleted before its watch saw it sends no event', () => {
+    let now = 0;
+    const book = new ServiceBookkeeping<string>({ unseenTtlMs: 20_000, now: () => now });
+    book.applied('ns/web', 'Deployment web');
+    now = 20_000;
+    expect(book.notYetSeen('ns/web')).toBe('Deployment web');
+    now = 20_001;
+    expect(book.notYetSeen('ns/web')).toBeUndefined();
+  });
+
   it('forgets the writes of a deleted service, not its pods', () => {
     const book = new ServiceBookkeeping<string>();
     book.applied('ns/web', 'Deployment web');

@@ -66,6 +66,24 @@ describe('reconcileDcosService', () => {
     expect(t.book.notYetSeen(KEY)?.kind).toBe('Deployment');
   });
 
+  it('looks again after a write its cache has not shown, and applies once the write no longer stands for the cache', async () => {
+    let now = 0;
+    const t = setUp({ service: svc() });
+    const book = new ServiceBookkeeping<WorkloadObj>({ unseenTtlMs: 20_000, now: () => now });
+    t.r.book = book;
+    await t.run();
+    expect(t.client.actions()).toEqual(['apply Deployment shop/web', 'apply Service shop/web', 'apply DcosService/status shop/web']);
+    // A pod event before the watch shows the Deployment: no second apply, but a look later.
+    const deploymentApplies = () => t.client.actions().filter((a) => a === 'apply Deployment shop/web').length;
+    expect(await t.run()).toEqual({ requeueAfterMs: 21_000 });
+    expect(deploymentApplies()).toBe(1);
+    // The watch never showed it (deleted in a watch gap): the look later puts the children back.
+    now = 21_000;
+    await t.run();
+    expect(deploymentApplies()).toBe(2);
+    expect(t.client.actions()).toContain('apply Service shop/web');
+  });
+
   it('only refreshes status when nothing asks for an apply (a pod event)', async () => {
     const t = setUp({ service: svc(), deployment: workload('Deployment', 2), k8sService: true, pods: [runningPod('a'), runningPod('b')] });
     await t.run();

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { computeServiceStatus } from '../../src/marathon/service-status.ts';
 import { mergeConditions } from '../../src/marathon/service-conditions.ts';
-import type { Deployment, Pod } from '../../src/marathon/kube-objects.ts';
+import type { ContainerState, Deployment, Pod } from '../../src/marathon/kube-objects.ts';
 import type { DcosServiceSpec } from '../../src/resources/dcos-service.ts';
 import { pod, service } from './marathon-builders.ts';
 
@@ -152,5 +152,70 @@ describe('the image shown by `kubectl get dsvc -o wide`', () => {
     const errors = [{ path: 'spec.args', message: 'expected either cmd or args, got both' }];
     const after = computeServiceStatus({ service: { ...service(noChecks), status: before }, deployment: deployment(2), pods: [], errors, now: NOW });
     expect(after.image).toBe('nginx:1.27');
+  });
+});
+
+describe('tasks whose container crashes (CrashLoopBackOff)', () => {
+  const conditions = (s: ReturnType<typeof computeServiceStatus>) => Object.fromEntries((s.conditions ?? []).map((c) => [c.type, `${c.status}/${c.reason}`]));
+  const ok = (name: string, restartCount = 0): Pod => ({
+    metadata: { name },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'app', ready: true, started: true, restartCount, state: { running: { startedAt: NOW } } }] },
+  });
+  const crashing = (name: string, restartCount: number, state: ContainerState): Pod => ({
+    metadata: { name },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [{ name: 'app', ready: false, started: false, restartCount, state, lastState: { terminated: { exitCode: 3, reason: 'Error', finishedAt: '2025-06-01T11:59:00Z' } } }],
+    },
+  });
+  const backOff = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s' } };
+
+  test.each([
+    ['waiting in CrashLoopBackOff', crashing('b', 2, backOff)],
+    ['just exited non-zero, not yet restarted', crashing('b', 0, { terminated: { exitCode: 1, reason: 'Error', finishedAt: NOW } })],
+    ['restarted, not running again yet', crashing('b', 1, { waiting: { reason: 'ContainerCreating' } })],
+  ])('%s: failing and staged, not running; Unhealthy even without health checks', (_name, failing) => {
+    const status = computeServiceStatus({ service: service(noChecks), deployment: deployment(2), pods: [ok('a'), failing], now: NOW });
+    expect(status).toMatchObject({ tasksRunning: 1, tasksStaged: 1, health: 'Unhealthy' });
+    expect(conditions(status)).toMatchObject({ Ready: 'False/TasksFailing', Degraded: 'True/TasksFailing' });
+    // Waiting does not end it by itself, but a fixed image or command does: GitOps tools wait rather than fail.
+    expect(conditions(status)).not.toHaveProperty('Stalled');
+  });
+
+  test('the Ready message says how many fail and why, in the kubelet\'s words', () => {
+    const status = computeServiceStatus({ service: service(noChecks), deployment: deployment(3), pods: [ok('a'), crashing('b', 4, backOff), crashing('c', 1, backOff)], now: NOW });
+    expect(status.conditions?.find((c) => c.type === 'Ready')?.message).toBe('2 of 3 tasks failing: container app exited with code 3, restarted 4 times (CrashLoopBackOff)');
+  });
+
+  test('a task that restarted and runs ready again is running, its restarts still counted', () => {
+    const status = computeServiceStatus({ service: service(noChecks), deployment: deployment(2), pods: [ok('a', 3), ok('b')], now: NOW });
+    expect(status).toMatchObject({ tasksRunning: 2, tasksStaged: 0, restarts: 3, health: 'NA' });
+    expect(conditions(status).Ready).toBe('True/Running');
+  });
+
+  test('restarts add up every container of every task, not of pods being deleted', () => {
+    const deleting = { ...crashing('c', 7, backOff), metadata: { name: 'c', deletionTimestamp: NOW } };
+    const status = computeServiceStatus({ service: service(noChecks), deployment: deployment(2), pods: [ok('a', 2), crashing('b', 5, backOff), deleting], now: NOW });
+    expect(status.restarts).toBe(7);
+  });
+
+  test('restarted by a failed liveness probe and running again, not ready: unhealthy, not failing', () => {
+    const probeKilled: Pod = { metadata: { name: 'b' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'app', ready: false, started: true, restartCount: 1, state: { running: { startedAt: NOW } } }] } };
+    const status = computeServiceStatus({ service: service(checks), deployment: deployment(2), pods: [ok('a'), probeKilled], now: NOW });
+    expect(status).toMatchObject({ tasksRunning: 2, tasksUnhealthy: 1, tasksStaged: 0, restarts: 1, health: 'Unhealthy' });
+    expect(conditions(status).Ready).toBe('False/Unhealthy');
+  });
+
+  test('with health checks a crashing task is neither healthy nor unhealthy: it is not running', () => {
+    const status = computeServiceStatus({ service: service(checks), deployment: deployment(2), pods: [ok('a'), crashing('b', 1, backOff)], now: NOW });
+    expect(status).toMatchObject({ tasksRunning: 1, tasksHealthy: 1, tasksUnhealthy: 0, health: 'Unhealthy' });
+  });
+
+  test('once the crashing task is replaced by a running one, the app is ready again', () => {
+    const failing = computeServiceStatus({ service: service(noChecks), deployment: deployment(2), pods: [ok('a'), crashing('b', 2, backOff)], now: NOW });
+    const healed = computeServiceStatus({ service: { ...service(noChecks), status: failing }, deployment: deployment(2), pods: [ok('a'), ok('c')], now: NOW });
+    expect(conditions(healed)).toEqual({ Ready: 'True/Running', Progressing: 'False/Complete', Degraded: 'False/AsExpected' });
+    expect(healed).toMatchObject({ tasksRunning: 2, restarts: 0, health: 'NA' });
   });
 });

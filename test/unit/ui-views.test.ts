@@ -128,6 +128,8 @@ describe('a service page', () => {
     });
     expect(taskRow(pod({ status: { phase: 'Pending' } }), true)).toMatchObject({ state: 'TASK_STAGING', health: 'NA', restarts: 0 });
     expect(taskRow(pod({ deletionTimestamp: 'x' }), false).state).toBe('TASK_KILLING');
+    const crashLooping = pod({ status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: false, restartCount: 5, state: { waiting: { reason: 'CrashLoopBackOff' } } }] } } as Partial<TaskPod>);
+    expect(taskRow(crashLooping, true)).toMatchObject({ state: 'TASK_FAILED', restarts: 5 });
   });
 
   it('says when the service does not exist', () => {

@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchRepositoryIndex } from '../../src/universe/repository-source.ts';
 import { corpusPath, describeCorpus } from '../support/corpora.ts';
-import { loopbackServer, rawTarGz, streamHugeIndex, universeArchive, type LoopbackServer } from '../support/hostile-servers.ts';
+import { rawTarGz, streamHugeIndex } from '../support/hostile-servers.ts';
+import { loopbackServer, universeArchive, type LoopbackServer } from '../support/repository-servers.ts';
 
 const MiB = 1024 * 1024;
 let server: LoopbackServer | undefined;

@@ -1,4 +1,3 @@
-import { Watch } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { KubeClient, KubeObjectLike } from '../../kube/kube-client.ts';
 import { KubeApiError } from '../../kube/kube-client.ts';
@@ -34,7 +33,7 @@ class GoneError extends Error {}
 /**
  * List, then watch from the list's resourceVersion, forever: bookmarks keep the resourceVersion
  * fresh, 410 Gone relists, other errors back off with jitter, and a watch that goes silent is cut
- * by client-node's inactivity timeout and resumed. Unlike client-node's informer it never stops
+ * by the client's inactivity timeout and resumed. Unlike client-node's informer it never stops
  * for good on an error.
  */
 export class Reflector<T extends KubeObjectLike> {
@@ -149,52 +148,55 @@ export class Reflector<T extends KubeObjectLike> {
   }
 
   /** Resolves with the resourceVersion to resume from when the watch ends normally. */
-  private watch(fromVersion: string): Promise<string> {
+  private async watch(fromVersion: string): Promise<string> {
     let resourceVersion = fromVersion;
     const path = resourcePath(resourceType(this.target.apiVersion, this.target.kind), this.target.namespace);
     this.stats.watches++;
-    return new Promise<string>((resolve, reject) => {
-      let gone = false;
-      const onEvent = (type: string, obj: T & { code?: number; message?: string }) => {
-        this.stats.events++;
-        if (type === 'ERROR') {
-          if (obj.code === 410) gone = true;
-          else this.log.warn({ status: obj }, 'watch error event');
-          this.abort?.abort();
-          return;
-        }
-        if (obj?.metadata?.resourceVersion) resourceVersion = obj.metadata.resourceVersion;
-        if (type === 'BOOKMARK') return;
-        // Parsed for this event alone: no copy needed to set its kind.
-        obj.apiVersion = this.target.apiVersion;
-        obj.kind = this.target.kind;
+    const abort = new AbortController();
+    this.abort = abort;
+    if (this.stopped) return resourceVersion;
+    let gone = false;
+    const onEvent = (type: string, object: unknown) => {
+      this.stats.events++;
+      const obj = object as T & { code?: number; message?: string };
+      if (type === 'ERROR') {
+        if (obj.code === 410) gone = true;
+        else this.log.warn({ status: obj }, 'watch error event');
+        abort.abort();
+        return;
+      }
+      if (obj?.metadata?.resourceVersion) resourceVersion = obj.metadata.resourceVersion;
+      if (type === 'BOOKMARK') return;
+      // Parsed for this event alone: no copy needed to set its kind.
+      obj.apiVersion = this.target.apiVersion;
+      obj.kind = this.target.kind;
+      try {
         if (type === 'DELETED') this.store.remove(obj);
         else this.store.upsert(obj);
-      };
-      const onDone = (err: unknown) => {
-        // A silent watch is cut by client-node's inactivity timer (TimeoutError): resume it, no backoff.
-        const normalEnd = !err || this.stopped || (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError'));
-        if (gone) reject(new GoneError());
-        else if (normalEnd) resolve(resourceVersion);
-        else reject(err);
-      };
-      new Watch(this.client.config)
-        .watch(
-          path,
-          {
-            resourceVersion: fromVersion,
-            allowWatchBookmarks: true,
-            timeoutSeconds: this.opts.watchTimeoutSeconds,
-            labelSelector: this.target.labelSelector,
-            fieldSelector: this.target.fieldSelector,
-          },
-          onEvent,
-          onDone,
-        )
-        .then((abort) => {
-          this.abort = abort;
-          if (this.stopped) abort.abort();
-        }, reject);
-    });
+      } catch (err) {
+        // Thrown out of the watch, the same event would come back at every resume, for good.
+        this.stats.errors++;
+        this.log.error({ type, name: obj?.metadata?.name, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'watch event not applied to the cache');
+      }
+    };
+    try {
+      await this.client.watch(
+        path,
+        {
+          resourceVersion: fromVersion,
+          allowWatchBookmarks: true,
+          timeoutSeconds: this.opts.watchTimeoutSeconds,
+          labelSelector: this.target.labelSelector,
+          fieldSelector: this.target.fieldSelector,
+        },
+        onEvent,
+        { signal: abort.signal },
+      );
+    } catch (err) {
+      // A watch that went silent is cut by the client's inactivity timer (TimeoutError): resume it, no backoff.
+      if (!gone && !this.stopped && !(err instanceof Error && err.name === 'TimeoutError')) throw err;
+    }
+    if (gone) throw new GoneError();
+    return resourceVersion;
   }
 }
