@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { delimiter } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { KubeClient } from '../kube/kube-client.ts';
 import { CliError } from './cli-error.ts';
 
@@ -22,47 +22,59 @@ export interface KubeSession {
 }
 
 /**
- * The kubeconfig as kubectl reads it: --kubeconfig, else KUBECONFIG (a list of files, merged),
- * else ~/.kube/config, else the in-cluster service account; then --context picks the context.
+ * The kubeconfig files as kubectl finds them: --kubeconfig, else KUBECONFIG (a list of files,
+ * merged; those that do not exist are passed over), else ~/.kube/config; none: the in-cluster
+ * service account, if this runs in a pod.
  */
-export function loadKubeConfig(flags: ClusterFlags, env: NodeJS.ProcessEnv = process.env): KubeConfig {
-  const config = new KubeConfig();
+export function kubeconfigFiles(flags: ClusterFlags, env: NodeJS.ProcessEnv = process.env): string[] {
   if (flags.kubeconfig) {
     if (!existsSync(flags.kubeconfig)) throw new CliError(`--kubeconfig ${flags.kubeconfig}: no such file`);
-    config.loadFromFile(flags.kubeconfig);
-  } else {
-    if (env.KUBECONFIG) {
-      const files = env.KUBECONFIG.split(delimiter).filter(Boolean);
-      if (files.length > 0 && !files.some((f) => existsSync(f))) throw new CliError(`KUBECONFIG names no file that exists (${env.KUBECONFIG})`);
-    }
-    const saved = process.env.KUBECONFIG;
-    if (env.KUBECONFIG !== undefined) process.env.KUBECONFIG = env.KUBECONFIG;
-    try {
-      config.loadFromDefault();
-    } finally {
-      if (saved === undefined) delete process.env.KUBECONFIG;
-      else process.env.KUBECONFIG = saved;
-    }
+    return [flags.kubeconfig];
   }
-  if (flags.context) {
-    if (!config.getContextObject(flags.context)) {
-      const known = config.getContexts().map((c) => c.name);
-      throw new CliError(`context ${JSON.stringify(flags.context)} not found in the kubeconfig (contexts: ${known.join(', ') || 'none'})`);
-    }
-    config.setCurrentContext(flags.context);
+  if (env.KUBECONFIG) {
+    const files = env.KUBECONFIG.split(delimiter).filter(Boolean);
+    const present = files.filter((f) => existsSync(f));
+    if (files.length > 0 && present.length === 0) throw new CliError(`KUBECONFIG names no file that exists (${env.KUBECONFIG})`);
+    if (present.length > 0) return present;
   }
-  return config;
+  const home = join(env.HOME ?? homedir(), '.kube', 'config');
+  return existsSync(home) ? [home] : [];
 }
 
+/**
+ * A session on the cluster the kubeconfig and --context pick. The kubeconfig is read without
+ * @kubernetes/client-node (which alone took most of each command's start-up); an exec or
+ * auth-provider user still goes through it.
+ */
 export function openSession(flags: ClusterFlags, env: NodeJS.ProcessEnv = process.env): KubeSession {
-  const config = loadKubeConfig(flags, env);
-  const cluster = config.getCurrentCluster();
-  if (!cluster) throw new CliError('no cluster configured: set KUBECONFIG or pass --kubeconfig (npm start prints the export KUBECONFIG=... line of the local cluster)');
-  const contextNamespace = config.getContextObject(config.getCurrentContext())?.namespace;
+  const files = kubeconfigFiles(flags, env);
+  let client: KubeClient;
+  let contextNamespace: string | undefined;
+  if (files.length === 0) {
+    if (!env.KUBERNETES_SERVICE_HOST) throw new CliError('no cluster configured: set KUBECONFIG or pass --kubeconfig (npm start prints the export KUBECONFIG=... line of the local cluster)');
+    if (flags.context) throw new CliError(`context ${JSON.stringify(flags.context)} not found: no kubeconfig (running with the pod's service account)`);
+    client = KubeClient.inCluster();
+    contextNamespace = inClusterNamespace();
+  } else {
+    try {
+      ({ client, namespace: contextNamespace } = KubeClient.fromKubeconfigFiles(files, flags.context));
+    } catch (err) {
+      throw new CliError(err instanceof Error ? err.message : String(err));
+    }
+  }
   return {
-    client: new KubeClient(config),
-    server: cluster.server,
+    client,
+    server: client.serverUrl,
     namespace: flags.namespace ?? contextNamespace ?? 'default',
     allNamespaces: flags.allNamespaces ?? false,
   };
+}
+
+/** The namespace a pod runs in, as its service account mount says. */
+function inClusterNamespace(): string | undefined {
+  try {
+    return readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/namespace', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }

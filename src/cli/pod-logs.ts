@@ -1,5 +1,3 @@
-import { RequestContext, type HttpMethod } from '@kubernetes/client-node';
-import { request, type Dispatcher } from 'undici';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { KubeApiError } from '../kube/kube-client.ts';
 import type { PodObject } from './task-table.ts';
@@ -17,37 +15,15 @@ export interface LogOptions {
  * caller stops it.
  */
 export async function streamContainerLog(client: KubeClient, pod: PodObject, container: string, opts: LogOptions, onLine: (line: string) => void): Promise<void> {
-  const server = client.config.getCurrentCluster()!.server.replace(/\/$/, '');
-  const url = new URL(`${server}/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace ?? 'default')}/pods/${encodeURIComponent(pod.metadata.name)}/log`);
-  url.searchParams.set('container', container);
-  url.searchParams.set('tailLines', String(opts.lines));
-  if (opts.follow) url.searchParams.set('follow', 'true');
-  const ctx = new RequestContext(url.toString(), 'GET' as HttpMethod);
-  await client.config.applySecurityAuthentication(ctx);
-  const res = await request(url, { method: 'GET', headers: { ...ctx.getHeaders(), accept: '*/*' }, dispatcher: ctx.getDispatcher() as Dispatcher | undefined, signal: opts.signal });
-  if (res.statusCode < 200 || res.statusCode > 299) {
-    const text = await res.body.text();
-    let message = text.slice(0, 500);
-    try {
-      message = (JSON.parse(text) as { message?: string }).message ?? message;
-    } catch {
-      // not a Status object: keep the text
-    }
-    throw new KubeApiError(res.statusCode, 'LogsUnavailable', `logs of task ${pod.metadata.name}: ${message}`, { message: `logs of task ${pod.metadata.name}: ${message}` });
-  }
-  let pending = '';
+  const path = `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace ?? 'default')}/pods/${encodeURIComponent(pod.metadata.name)}/log`;
   try {
-    for await (const chunk of res.body) {
-      pending += (chunk as Buffer).toString('utf8');
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) onLine(line);
-    }
+    await client.streamLines(path, { container, tailLines: opts.lines, follow: opts.follow ? 'true' : undefined }, onLine, { signal: opts.signal, what: `logs of task ${pod.metadata.name}` });
   } catch (err) {
-    if (opts.signal?.aborted) return;
-    throw err;
+    if (!(err instanceof KubeApiError)) throw err;
+    const body = err.body as { message?: string } | string | undefined;
+    const message = `logs of task ${pod.metadata.name}: ${typeof body === 'string' ? body.slice(0, 500) : (body?.message ?? err.message)}`;
+    throw new KubeApiError(err.status, 'LogsUnavailable', message, { message });
   }
-  if (pending !== '') onLine(pending);
 }
 
 /**

@@ -3,7 +3,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { createRequire } from 'node:module';
-import { inClusterConnection, readKubeconfigFile, type KubeConnection } from './kube-connection.ts';
+import { inClusterConnection, readKubeconfigFile, readKubeconfigFiles, type KubeConnection } from './kube-connection.ts';
 import { resourcePath, resourceType, type ResourceType } from './resource-types.ts';
 
 export const FIELD_MANAGER = 'dcos-operator';
@@ -114,10 +114,16 @@ async function clientNodeAuth(config: KubeConfig): Promise<Auth> {
   };
 }
 
-async function clientNodeAuthFromFile(path: string): Promise<Auth> {
+async function clientNodeAuthFromFiles(paths: readonly string[], context?: string): Promise<Auth> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
-  config.loadFromFile(path);
+  paths.forEach((path, i) => {
+    if (i === 0) return config.loadFromFile(path);
+    const next = new KubeConfig();
+    next.loadFromFile(path);
+    config.mergeConfig(next, true);
+  });
+  if (context) config.setCurrentContext(context);
   return clientNodeAuth(config);
 }
 
@@ -169,7 +175,14 @@ export class KubeClient {
 
   static fromFile(path: string): KubeClient {
     const { connection, needsClientNode } = readKubeconfigFile(path);
-    return new KubeClient(connection, { path, ...(needsClientNode ? { lazyAuth: () => clientNodeAuthFromFile(path) } : {}) });
+    return new KubeClient(connection, { path, ...(needsClientNode ? { lazyAuth: () => clientNodeAuthFromFiles([path]) } : {}) });
+  }
+
+  /** KUBECONFIG's list of files, merged as kubectl merges them, and --context: the command line's way in. */
+  static fromKubeconfigFiles(paths: readonly string[], context?: string): { client: KubeClient; namespace?: string } {
+    const { connection, needsClientNode, namespace } = readKubeconfigFiles(paths, context);
+    const path = paths.length === 1 && !context ? paths[0] : undefined;
+    return { client: new KubeClient(connection, { path, ...(needsClientNode ? { lazyAuth: () => clientNodeAuthFromFiles(paths, context) } : {}) }), namespace };
   }
 
   /** The pod's own service account (KUBERNETES_SERVICE_HOST, the mounted token and CA). */
@@ -267,11 +280,24 @@ export class KubeClient {
    * KubeApiError for a refused watch, with a TimeoutError when nothing came for `inactivityMs`.
    */
   async watch(path: string, query: Query, onEvent: (type: string, object: unknown) => void, opts: WatchOptions = {}): Promise<void> {
+    await this.streamLines(path, { ...query, watch: 'true' }, (line) => {
+      if (line.trim() === '') return;
+      const event = JSON.parse(line) as { type: string; object: unknown };
+      onEvent(event.type, event.object);
+    }, { accept: 'application/json', inactivityMs: opts.inactivityMs ?? 30_000, signal: opts.signal, what: 'watch' });
+  }
+
+  /**
+   * A GET whose answer is a stream of lines (a watch, a container's log): `onLine` gets each whole
+   * line as it arrives, and the last one even without its newline. Resolves when the server ends the
+   * stream or `signal` aborts it; rejects with a KubeApiError for a refused request, with a
+   * TimeoutError when nothing came for `inactivityMs` (no limit when undefined).
+   */
+  async streamLines(path: string, query: Query, onLine: (line: string) => void, opts: { accept?: string; inactivityMs?: number; signal?: AbortSignal; what?: string } = {}): Promise<void> {
+    const what = opts.what ?? 'GET';
     const url = new URL(this.server + path);
-    url.searchParams.set('watch', 'true');
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     const auth = await this.credentials(url, 'GET');
-    const inactivityMs = opts.inactivityMs ?? 30_000;
     const abort = new AbortController();
     const stop = () => abort.abort();
     if (opts.signal?.aborted) return;
@@ -279,16 +305,18 @@ export class KubeClient {
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
     const idle = () => {
+      if (opts.inactivityMs === undefined) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
         timedOut = true;
         abort.abort();
-      }, inactivityMs);
+      }, opts.inactivityMs);
       timer.unref();
     };
+    let rest = '';
     try {
       idle();
-      const res = await request(url, { method: 'GET', headers: { ...auth.headers, accept: 'application/json', ...(this.userAgent ? { 'user-agent': this.userAgent } : {}) }, dispatcher: auth.dispatcher, signal: abort.signal });
+      const res = await request(url, { method: 'GET', headers: { ...auth.headers, accept: opts.accept ?? '*/*', ...(this.userAgent ? { 'user-agent': this.userAgent } : {}) }, dispatcher: auth.dispatcher, signal: abort.signal });
       if (res.statusCode !== 200) {
         const text = await res.body.text();
         let status: { reason?: string; message?: string } | undefined;
@@ -297,11 +325,10 @@ export class KubeClient {
         } catch {
           status = undefined;
         }
-        throw new KubeApiError(res.statusCode, status?.reason ?? STATUS_CODES[res.statusCode] ?? String(res.statusCode), `watch ${path}: ${res.statusCode} ${status?.message ?? text.slice(0, 500)}`, status ?? text);
+        throw new KubeApiError(res.statusCode, status?.reason ?? STATUS_CODES[res.statusCode] ?? String(res.statusCode), `${what} ${path}: ${res.statusCode} ${status?.message ?? text.slice(0, 500)}`, status ?? text);
       }
       res.body.setEncoding('utf8');
-      // One line per event; a chunk may end inside a line (a pod is several KiB).
-      let rest = '';
+      // A chunk may end inside a line (a watched pod is several KiB).
       for await (const chunk of res.body as AsyncIterable<string>) {
         idle();
         let from = 0;
@@ -309,14 +336,13 @@ export class KubeClient {
           const line = rest + chunk.slice(from, nl);
           rest = '';
           from = nl + 1;
-          if (line.trim() === '') continue;
-          const event = JSON.parse(line) as { type: string; object: unknown };
-          onEvent(event.type, event.object);
+          onLine(line);
         }
         rest += chunk.slice(from);
       }
+      if (rest !== '') onLine(rest);
     } catch (err) {
-      if (timedOut) throw new DOMException(`watch ${path}: nothing for ${inactivityMs} ms`, 'TimeoutError');
+      if (timedOut) throw new DOMException(`${what} ${path}: nothing for ${opts.inactivityMs} ms`, 'TimeoutError');
       if (abort.signal.aborted) return;
       throw err;
     } finally {

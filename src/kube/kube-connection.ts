@@ -47,48 +47,96 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+export interface KubeconfigSelection extends KubeconfigReading {
+  /** The namespace the chosen context names, if any. */
+  namespace?: string;
+}
+
+/** One kubeconfig file, parsed, with the folder its relative certificate and token paths start from. */
+interface LoadedKubeconfig {
+  file: KubeconfigFile;
+  dir: string;
+}
+
+/** The entry called `name` in the first file that defines it (kubectl's merge: the first one wins). */
+function firstNamed<T>(loaded: readonly LoadedKubeconfig[], list: 'contexts' | 'clusters' | 'users', name: string | undefined): { entry: T; dir: string } | undefined {
+  for (const { file, dir } of loaded) {
+    const found = (file[list] as Named<Record<string, unknown>> | undefined)?.find((e) => e.name === name);
+    if (found) return { entry: (found as Record<string, unknown>)[list.slice(0, -1)] as T, dir };
+  }
+  return undefined;
+}
+
+/** Every context name the files define, in order, once each (for a message naming the choices). */
+function contextNames(loaded: readonly LoadedKubeconfig[]): string[] {
+  return [...new Set(loaded.flatMap(({ file }) => (file.contexts ?? []).map((c) => c.name ?? '')))].filter(Boolean);
+}
+
+function select(loaded: readonly LoadedKubeconfig[], contextOverride?: string): KubeconfigSelection {
+  const contextName = contextOverride ?? loaded.map(({ file }) => str(file['current-context'])).find(Boolean);
+  if (!contextName) throw new Error('kubeconfig: current-context is not set');
+  const context = firstNamed<{ cluster?: string; user?: string; namespace?: string }>(loaded, 'contexts', contextName)?.entry;
+  if (!context) {
+    const known = contextNames(loaded);
+    throw new Error(contextOverride ? `context ${JSON.stringify(contextName)} not found in the kubeconfig (contexts: ${known.join(', ') || 'none'})` : `kubeconfig: contexts has no "${contextName}" (current-context)`);
+  }
+  const clusterFound = firstNamed<Record<string, unknown>>(loaded, 'clusters', context.cluster);
+  if (!clusterFound) throw new Error(`kubeconfig: clusters has no "${context.cluster ?? ''}" (contexts.${contextName}.cluster)`);
+  const cluster = clusterFound.entry;
+  const userFound = context.user ? firstNamed<Record<string, unknown>>(loaded, 'users', context.user) : undefined;
+  const user = userFound?.entry ?? {};
+  const needsClientNode = user.exec ? 'users.user.exec' : user['auth-provider'] ? 'users.user.auth-provider' : cluster['proxy-url'] ? 'clusters.cluster.proxy-url' : undefined;
+  const server = str(cluster.server);
+  if (!server) throw new Error(`kubeconfig: clusters.${context.cluster}.server is not set`);
+  // Relative paths start from the folder of the file that holds the entry, as kubectl reads them.
+  const pemFrom = (dir: string) => (data: unknown, file: unknown): string | undefined => {
+    if (str(data)) return Buffer.from(data as string, 'base64').toString('utf8');
+    if (str(file)) return readFileSync(isAbsolute(file as string) ? (file as string) : join(dir, file as string), 'utf8');
+    return undefined;
+  };
+  const clusterPem = pemFrom(clusterFound.dir);
+  const userPem = pemFrom(userFound?.dir ?? clusterFound.dir);
+  const tokenFile = str(user.tokenFile);
+  return {
+    connection: {
+      server: server.replace(/\/$/, ''),
+      ca: clusterPem(cluster['certificate-authority-data'], cluster['certificate-authority']),
+      cert: userPem(user['client-certificate-data'], user['client-certificate']),
+      key: userPem(user['client-key-data'], user['client-key']),
+      insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
+      tlsServerName: str(cluster['tls-server-name']),
+      token: str(user.token),
+      tokenFile: tokenFile ? (isAbsolute(tokenFile) ? tokenFile : join(userFound!.dir, tokenFile)) : undefined,
+      username: str(user.username),
+      password: str(user.password),
+    },
+    ...(needsClientNode ? { needsClientNode } : {}),
+    ...(str(context.namespace) ? { namespace: context.namespace } : {}),
+  };
+}
+
 /**
  * The current context of a kubeconfig's text. `dir` is the file's directory: relative certificate
  * and token paths are read from there, as kubectl does. Throws naming the field that is missing.
  */
 export function readKubeconfig(text: string, dir: string): KubeconfigReading {
-  const file = (load(text) ?? {}) as KubeconfigFile;
-  const contextName = str(file['current-context']);
-  if (!contextName) throw new Error('kubeconfig: current-context is not set');
-  const context = file.contexts?.find((c) => c.name === contextName)?.context;
-  if (!context) throw new Error(`kubeconfig: contexts has no "${contextName}" (current-context)`);
-  const cluster = file.clusters?.find((c) => c.name === context.cluster)?.cluster;
-  if (!cluster) throw new Error(`kubeconfig: clusters has no "${context.cluster ?? ''}" (contexts.${contextName}.cluster)`);
-  const user = (context.user ? file.users?.find((u) => u.name === context.user)?.user : undefined) ?? {};
-  const needsClientNode = user.exec ? 'users.user.exec' : user['auth-provider'] ? 'users.user.auth-provider' : cluster['proxy-url'] ? 'clusters.cluster.proxy-url' : undefined;
-  const server = str(cluster.server);
-  if (!server) throw new Error(`kubeconfig: clusters.${context.cluster}.server is not set`);
-  const path = (p: string) => (isAbsolute(p) ? p : join(dir, p));
-  const pem = (data: unknown, file: unknown): string | undefined => {
-    if (str(data)) return Buffer.from(data as string, 'base64').toString('utf8');
-    if (str(file)) return readFileSync(path(file as string), 'utf8');
-    return undefined;
-  };
-  const tokenFile = str(user.tokenFile);
-  return {
-    connection: {
-      server: server.replace(/\/$/, ''),
-      ca: pem(cluster['certificate-authority-data'], cluster['certificate-authority']),
-      cert: pem(user['client-certificate-data'], user['client-certificate']),
-      key: pem(user['client-key-data'], user['client-key']),
-      insecureSkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
-      tlsServerName: str(cluster['tls-server-name']),
-      token: str(user.token),
-      tokenFile: tokenFile ? path(tokenFile) : undefined,
-      username: str(user.username),
-      password: str(user.password),
-    },
-    ...(needsClientNode ? { needsClientNode } : {}),
-  };
+  return select([{ file: (load(text) ?? {}) as KubeconfigFile, dir }]);
 }
 
 export function readKubeconfigFile(file: string): KubeconfigReading {
   return readKubeconfig(readFileSync(file, 'utf8'), dirname(file));
+}
+
+/**
+ * Several kubeconfig files as kubectl merges KUBECONFIG's list: the first file to set
+ * current-context or to define a context, cluster or user of a name wins; `context` (--context)
+ * picks another context than current-context.
+ */
+export function readKubeconfigFiles(files: readonly string[], context?: string): KubeconfigSelection {
+  return select(
+    files.map((f) => ({ file: (load(readFileSync(f, 'utf8')) ?? {}) as KubeconfigFile, dir: dirname(f) })),
+    context,
+  );
 }
 
 /** A pod's own service account, as client-go's rest.InClusterConfig reads it. */
