@@ -38,8 +38,8 @@ describe('stand-in apiserver', () => {
     expect(informer.store.size).toBe(podsBefore + 1);
     standIn.store.patch('v1', 'pods', 'workload-0', 'between', { metadata: { labels: { x: 'y' } } });
     standIn.store.delete('v1', 'pods', 'workload-1', 'pod-1-x7k2p');
-    await expect.poll(() => informer!.store.get('workload-0/between')?.metadata.labels?.x).toBe('y');
-    await expect.poll(() => informer!.store.get('workload-1/pod-1-x7k2p')).toBeUndefined();
+    await expect.poll(() => informer!.store.get('workload-0/between')?.metadata.labels?.x, { timeout: 10_000 }).toBe('y');
+    await expect.poll(() => informer!.store.get('workload-1/pod-1-x7k2p'), { timeout: 10_000 }).toBeUndefined();
   });
 
   it('an applied Deployment gets Running pods and a status; an unchanged apply writes nothing', async () => {
@@ -51,16 +51,19 @@ describe('stand-in apiserver', () => {
       metadata: { name: 'web', namespace: 'team-0', labels: { a: 'b' } },
       spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
     };
-    const first = await client.apply(deployment);
+    await client.apply(deployment);
+    const stored = () => standIn!.store.find('apps/v1', 'deployments', 'team-0', 'web');
+    await expect.poll(() => (stored()?.status as { availableReplicas?: number } | undefined)?.availableReplicas, { timeout: 10_000 }).toBe(2);
+    // Once the stand-in's controllers are done with it (their status write is a write too):
+    const settled = stored()!.metadata.resourceVersion;
     const again = await client.apply(deployment);
-    expect(again.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
-    await expect.poll(() => (standIn!.store.find('apps/v1', 'deployments', 'team-0', 'web')?.status as { availableReplicas?: number } | undefined)?.availableReplicas).toBe(2);
+    expect(again.metadata.resourceVersion).toBe(settled);
     const pods = [...standIn.store.values('v1', 'pods')];
     expect(pods.map((p) => (p.status as { phase: string }).phase)).toEqual(['Running', 'Running']);
     expect(pods[0]!.metadata.labels).toEqual({ app: 'web' });
     const scaled = await client.apply({ ...deployment, spec: { ...(deployment.spec as object), replicas: 1 } });
     expect(scaled.metadata.generation).toBe(2);
-    await expect.poll(() => standIn!.store.size('v1', 'pods')).toBe(1);
+    await expect.poll(() => standIn!.store.size('v1', 'pods'), { timeout: 10_000 }).toBe(1);
   });
 
   it('a watch from a resourceVersion older than the events kept is told 410 Gone', () => {
