@@ -1,6 +1,7 @@
 import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { SERVICE_LABEL, SERVICE_NAME_ANNOTATION } from '../marathon/operator-labels.ts';
 import type { Pod } from '../marathon/kube-objects.ts';
+import type { Compaction } from './runtime/object-store.ts';
 
 type ContainerStatus = NonNullable<NonNullable<Pod['status']>['containerStatuses']>[number];
 
@@ -19,15 +20,24 @@ const containerStatus = (s: ContainerStatus): ContainerStatus => ({
 });
 
 /**
- * A pod as the cache keeps it. Accounting folds each event's full pod into its own compact ledger, so
- * the cache needs only what DcosService status reads, and only for pods of a DcosService; any other
- * pod is kept as its identity alone (a relist must still know it existed). Per-pod memory is the
- * operator's largest cost on a big cluster.
+ * A pod no DcosService owns is kept as its uid alone, the very string the accounting ledger keys it by:
+ * the ledger folds each event's full pod, so the cache only has to know the pod exists, for a relist
+ * to report its deletion (with the uid the ledger finds it by). At 130,000 such pods that is about
+ * 16 MiB less than an object with its identity and resourceVersion.
+ */
+export const podCompaction: Compaction<ProjectedPod> = {
+  of: (raw) => (raw.metadata.labels?.[SERVICE_LABEL] ? undefined : (raw.metadata.uid ?? '')),
+  expand: (namespace, name, uid) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, ...(uid && { uid }) } }),
+};
+
+/**
+ * A DcosService's pod as the cache keeps it (any other pod is compacted by podCompaction). Accounting
+ * folds each event's full pod into its own compact ledger, so the cache needs only what DcosService
+ * status reads. Per-pod memory is the operator's largest cost on a big cluster.
  */
 export function projectPod(raw: KubeObjectLike): ProjectedPod {
   const m = raw.metadata;
   const identity = { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion };
-  if (!m.labels?.[SERVICE_LABEL]) return { apiVersion: 'v1', kind: 'Pod', metadata: identity };
   const status = (raw.status ?? {}) as ProjectedPod['status'] & Record<string, unknown>;
   return {
     apiVersion: 'v1',
