@@ -22,9 +22,15 @@ const raw = (labels: Record<string, string>): KubeObjectLike =>
 describe('the pod cache', () => {
   test("keeps the scheduler's reason and message of a False condition, so status can say why a task is not placed", () => {
     expect(projectPod(raw({ [SERVICE_LABEL]: 'web' })).status?.conditions).toEqual([
-      { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/4 nodes are available: 4 Insufficient memory.', lastTransitionTime: 'T0' },
-      { type: 'Initialized', status: 'True', lastTransitionTime: 'T0' },
+      { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/4 nodes are available: 4 Insufficient memory.' },
+      { type: 'Initialized', status: 'True' },
     ]);
+  });
+
+  test("keeps a Failed pod's condition times, which say when its task failed", () => {
+    const failed = raw({ [SERVICE_LABEL]: 'web' }) as KubeObjectLike & { status: { phase: string } };
+    failed.status.phase = 'Failed';
+    expect(projectPod(failed).status?.conditions?.map((c) => c.lastTransitionTime)).toEqual(['T0', 'T0']);
   });
 
   test('keeps only the identity of a pod no DcosService owns, and a relist still reports its deletion with the uid accounting finds it by', () => {
