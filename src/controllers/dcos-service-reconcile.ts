@@ -43,15 +43,35 @@ export interface DcosServiceReconciler {
   now?: () => Date;
 }
 
-/** What the controller reads of a workload: who owns it, its generation, replicas and status; not the pod template. */
+type WorkloadStatus = NonNullable<WorkloadObj['status']>;
+
+/**
+ * What status reads of a workload's status (src/marathon/service-status.ts): the replica counts, and
+ * the Progressing condition only when it says the rollout is stuck. The other conditions, their
+ * times and the controller's own words ("ReplicaSet ... has successfully progressed.") are never read.
+ */
+function projectWorkloadStatus(s: WorkloadStatus | undefined): WorkloadStatus | undefined {
+  if (!s) return undefined;
+  const kept: WorkloadStatus = { observedGeneration: s.observedGeneration, replicas: s.replicas, updatedReplicas: s.updatedReplicas, readyReplicas: s.readyReplicas, availableReplicas: s.availableReplicas };
+  const stuck = s.conditions?.filter((c) => c.type === 'Progressing' && c.status === 'False');
+  if (stuck?.length) kept.conditions = stuck.map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message }));
+  return kept;
+}
+
+/**
+ * What the controller reads of a workload: who owns it, its generation, labels and annotations (an
+ * edit is applied over; the workload controllers' deployment.kubernetes.io/ ones are not an edit and
+ * are not kept), replicas and status; not the pod template.
+ */
 export function projectWorkload(w: WorkloadObj): WorkloadObj {
   const m = w.metadata;
+  const annotations = m.annotations && Object.keys(m.annotations).some((k) => k.startsWith('deployment.kubernetes.io/')) ? Object.fromEntries(Object.entries(m.annotations).filter(([k]) => !k.startsWith('deployment.kubernetes.io/'))) : m.annotations;
   return {
     apiVersion: w.apiVersion,
     kind: w.kind,
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, generation: m.generation, labels: m.labels, annotations: m.annotations, ownerReferences: m.ownerReferences },
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, generation: m.generation, labels: m.labels, annotations, ownerReferences: m.ownerReferences },
     spec: { replicas: w.spec?.replicas },
-    status: w.status,
+    status: projectWorkloadStatus(w.status),
   } as WorkloadObj;
 }
 

@@ -1,6 +1,7 @@
 import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { SERVICE_LABEL, SERVICE_NAME_ANNOTATION } from '../marathon/operator-labels.ts';
 import type { Pod } from '../marathon/kube-objects.ts';
+import type { Compaction } from './runtime/object-store.ts';
 
 type ContainerStatus = NonNullable<NonNullable<Pod['status']>['containerStatuses']>[number];
 
@@ -9,50 +10,78 @@ export interface ProjectedPod extends KubeObjectLike {
   status?: Pod['status'];
 }
 
+type ContainerState = NonNullable<ContainerStatus['state']>;
+type Condition = NonNullable<NonNullable<Pod['status']>['conditions']>[number];
+
+/**
+ * Condition types as one copy each: JSON.parse gives every pod its own copy of a string longer than
+ * ten characters ("ContainersReady", "PodReadyToStartContainers").
+ */
+const CONDITION_TYPES = new Map(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled', 'DisruptionTarget'].map((t) => [t, t]));
+
+/** A running container's start time is read by nobody (status reads that it runs, the UI the pod's startTime). */
+const RUNNING: ContainerState = Object.freeze({ running: Object.freeze({}) });
+const state = (s: ContainerState | undefined): ContainerState | undefined => (s?.running && !s.waiting && !s.terminated ? RUNNING : s);
+
 const containerStatus = (s: ContainerStatus): ContainerStatus => ({
   name: s.name,
   ready: s.ready,
   started: s.started,
   restartCount: s.restartCount,
-  state: s.state,
-  lastState: s.lastState,
+  state: state(s.state),
+  lastState: state(s.lastState),
 });
 
 /**
- * A pod as the cache keeps it. Accounting folds each event's full pod into its own compact ledger, so
- * the cache needs only what DcosService status reads, and only for pods of a DcosService; any other
- * pod is kept as its identity alone (a relist must still know it existed). Per-pod memory is the
- * operator's largest cost on a big cluster.
+ * Why a condition is False (the scheduler's "0/4 nodes are available: 4 Insufficient cpu") is what
+ * status tells the user; a True condition's words are never read. Its time is read only for a Failed
+ * pod with no terminated container (when the task failed), so only a Failed pod's conditions keep it.
+ */
+function condition(c: Condition, failed: boolean): Condition {
+  const kept: Condition = { type: CONDITION_TYPES.get(c.type) ?? c.type, status: c.status };
+  if (failed && c.lastTransitionTime) kept.lastTransitionTime = c.lastTransitionTime;
+  if (c.status === 'False' && c.reason) kept.reason = c.reason;
+  if (c.status === 'False' && c.message) kept.message = c.message;
+  return kept;
+}
+
+/**
+ * A pod no DcosService owns is kept as its uid alone, the very string the accounting ledger keys it by:
+ * the ledger folds each event's full pod, so the cache only has to know the pod exists, for a relist
+ * to report its deletion (with the uid the ledger finds it by). At 130,000 such pods that is about
+ * 16 MiB less than an object with its identity and resourceVersion.
+ */
+export const podCompaction: Compaction<ProjectedPod> = {
+  of: (raw) => (raw.metadata.labels?.[SERVICE_LABEL] ? undefined : (raw.metadata.uid ?? '')),
+  expand: (namespace, name, uid) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, ...(uid && { uid }) } }),
+};
+
+/**
+ * A DcosService's pod as the cache keeps it (any other pod is compacted by podCompaction). Accounting
+ * folds each event's full pod into its own compact ledger, so the cache needs only what DcosService
+ * status reads. Per-pod memory is the operator's largest cost on a big cluster.
  */
 export function projectPod(raw: KubeObjectLike): ProjectedPod {
   const m = raw.metadata;
   const identity = { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion };
-  if (!m.labels?.[SERVICE_LABEL]) return { apiVersion: 'v1', kind: 'Pod', metadata: identity };
   const status = (raw.status ?? {}) as ProjectedPod['status'] & Record<string, unknown>;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
       ...identity,
-      labels: m.labels,
+      // Of the labels only the one that names the service is read (serviceNameOf).
+      labels: { [SERVICE_LABEL]: m.labels![SERVICE_LABEL]! },
       ...(m.annotations?.[SERVICE_NAME_ANNOTATION] !== undefined && { annotations: { [SERVICE_NAME_ANNOTATION]: m.annotations[SERVICE_NAME_ANNOTATION] } }),
       creationTimestamp: m.creationTimestamp,
       ...(m.deletionTimestamp ? { deletionTimestamp: m.deletionTimestamp } : {}),
     },
     status: {
       phase: status?.phase,
-      reason: status?.reason,
-      message: status?.message,
+      ...(status?.reason !== undefined && { reason: status.reason }),
+      ...(status?.message !== undefined && { message: status.message }),
       startTime: status?.startTime,
-      // Why a condition is False (the scheduler's "0/4 nodes are available: 4 Insufficient cpu") is what
-      // status tells the user; a True condition's words are never read, so they are not kept.
-      conditions: status?.conditions?.map((c) => ({
-        type: c.type,
-        status: c.status,
-        lastTransitionTime: c.lastTransitionTime,
-        ...(c.status === 'False' && c.reason ? { reason: c.reason } : {}),
-        ...(c.status === 'False' && c.message ? { message: c.message } : {}),
-      })),
+      conditions: status?.conditions?.map((c) => condition(c, status.phase === 'Failed')),
       containerStatuses: status?.containerStatuses?.map(containerStatus),
     },
   };

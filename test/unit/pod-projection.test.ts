@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { projectPod } from '../../src/controllers/pod-projection.ts';
+import { podCompaction, projectPod, type ProjectedPod } from '../../src/controllers/pod-projection.ts';
+import { ObjectStore } from '../../src/controllers/runtime/object-store.ts';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
 import { SERVICE_LABEL } from '../../src/marathon/index.ts';
 
@@ -21,12 +22,34 @@ const raw = (labels: Record<string, string>): KubeObjectLike =>
 describe('the pod cache', () => {
   test("keeps the scheduler's reason and message of a False condition, so status can say why a task is not placed", () => {
     expect(projectPod(raw({ [SERVICE_LABEL]: 'web' })).status?.conditions).toEqual([
-      { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/4 nodes are available: 4 Insufficient memory.', lastTransitionTime: 'T0' },
-      { type: 'Initialized', status: 'True', lastTransitionTime: 'T0' },
+      { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/4 nodes are available: 4 Insufficient memory.' },
+      { type: 'Initialized', status: 'True' },
     ]);
   });
 
-  test('keeps only the identity of a pod no DcosService owns', () => {
-    expect(projectPod(raw({}))).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'prod', uid: 'u1', resourceVersion: '7' } });
+  test("keeps a Failed pod's condition times, which say when its task failed", () => {
+    const failed = raw({ [SERVICE_LABEL]: 'web' }) as KubeObjectLike & { status: { phase: string } };
+    failed.status.phase = 'Failed';
+    expect(projectPod(failed).status?.conditions?.map((c) => c.lastTransitionTime)).toEqual(['T0', 'T0']);
+  });
+
+  test('keeps only the identity of a pod no DcosService owns, and a relist still reports its deletion with the uid accounting finds it by', () => {
+    const store = new ObjectStore<ProjectedPod>(projectPod, undefined, podCompaction);
+    const deleted: ProjectedPod[] = [];
+    const updated: string[] = [];
+    store.addHandlers({ onDelete: (p) => deleted.push(p), onUpdate: (_, __, raw) => updated.push(raw.metadata.resourceVersion!) });
+    store.upsert(raw({}));
+    store.upsert(raw({ [SERVICE_LABEL]: 'web' }));
+    expect(store.get('prod/web-1')?.status?.phase).toBe('Pending');
+    store.upsert(raw({}));
+    // Accounting reads each change of the pod (bound to a node, Running, Failed) from the raw event.
+    const bound = raw({}) as KubeObjectLike & { metadata: { resourceVersion: string } };
+    bound.metadata.resourceVersion = '8';
+    store.upsert(bound);
+    expect(updated).toEqual(['7', '7', '8']);
+    expect(store.get('prod/web-1')).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'prod', uid: 'u1' } });
+    store.retainOnly(new Set());
+    expect(deleted).toEqual([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'prod', uid: 'u1' } }]);
+    expect(store.size).toBe(0);
   });
 });

@@ -12,6 +12,18 @@ export interface StoreHandlers<T> {
   onDelete?(obj: T, raw: T): void;
 }
 
+/**
+ * Objects a cache keeps as one string instead of their projection (a pod no DcosService owns is kept
+ * as its uid: the accounting ledger holds what it needs of it, keyed by that very string, and a relist
+ * must still report its deletion). Such an object has no resourceVersion in the cache, so a relist
+ * reports it updated; readers and handlers get it back as `expand` builds it.
+ */
+export interface Compaction<T> {
+  /** The string kept instead of the object, or undefined to keep its projection. */
+  of(raw: T): string | undefined;
+  expand(namespace: string | undefined, name: string, kept: string): T;
+}
+
 /** What a reconcile reads of a cache: an informer's store, or a test's own. */
 export interface CacheView<T> {
   get(key: string): T | undefined;
@@ -21,7 +33,7 @@ export interface CacheView<T> {
 /** The objects of one namespace ('' for cluster-scoped ones), under the one copy of its name. */
 interface Namespace<T> {
   name: string;
-  items: Map<string, T>;
+  items: Map<string, T | string>;
 }
 
 /**
@@ -36,6 +48,7 @@ export class ObjectStore<T extends StoredObject> {
   private count = 0;
   private readonly handlers: StoreHandlers<T>[] = [];
   private readonly project: (obj: T) => T;
+  private readonly compaction: Compaction<T> | undefined;
 
   private readonly onHandlerError: (err: unknown, key: string) => void;
 
@@ -43,9 +56,14 @@ export class ObjectStore<T extends StoredObject> {
    * A handler that throws is reported through `onHandlerError` and the others still run: thrown
    * out of a list, one odd object made every relist fail and the caches never synced.
    */
-  constructor(project: (obj: T) => T = (o) => o, onHandlerError: (err: unknown, key: string) => void = () => undefined) {
+  constructor(project: (obj: T) => T = (o) => o, onHandlerError: (err: unknown, key: string) => void = () => undefined, compaction?: Compaction<T>) {
     this.project = project;
     this.onHandlerError = onHandlerError;
+    this.compaction = compaction;
+  }
+
+  private expand(ns: Namespace<T>, name: string, item: T | string): T {
+    return typeof item === 'string' ? this.compaction!.expand(ns.name || undefined, name, item) : item;
   }
 
   private each(obj: T, call: (h: StoreHandlers<T>) => void): void {
@@ -64,12 +82,14 @@ export class ObjectStore<T extends StoredObject> {
 
   get(key: string): T | undefined {
     const { namespace, name } = splitKey(key);
-    return this.namespaces.get(namespace ?? '')?.items.get(name);
+    const ns = this.namespaces.get(namespace ?? '');
+    const item = ns?.items.get(name);
+    return item === undefined ? undefined : this.expand(ns!, name, item);
   }
 
   list(): T[] {
     const all: T[] = [];
-    for (const ns of this.namespaces.values()) for (const obj of ns.items.values()) all.push(obj);
+    for (const ns of this.namespaces.values()) for (const [name, item] of ns.items) all.push(this.expand(ns, name, item));
     return all;
   }
 
@@ -84,24 +104,28 @@ export class ObjectStore<T extends StoredObject> {
   }
 
   upsert(raw: T): void {
-    const obj = this.project(raw);
-    const metadata = obj.metadata;
-    const nsName = metadata.namespace ?? '';
+    const nsName = raw.metadata.namespace ?? '';
     let ns = this.namespaces.get(nsName);
     if (!ns) this.namespaces.set(nsName, (ns = { name: nsName, items: new Map() }));
+    const kept = this.compaction?.of(raw);
+    const obj = kept === undefined ? this.project(raw) : this.compaction!.expand(ns.name || undefined, raw.metadata.name, kept);
+    const metadata = obj.metadata;
     if (metadata.namespace !== undefined) metadata.namespace = ns.name;
-    const old = ns.items.get(metadata.name);
-    ns.items.set(metadata.name, obj);
+    const item = ns.items.get(metadata.name);
+    const old = item === undefined ? undefined : this.expand(ns, metadata.name, item);
+    ns.items.set(metadata.name, kept ?? obj);
+    // A compacted object keeps no resourceVersion to tell a change from a relist's replay: every event is one.
     if (!old) {
       this.count++;
       this.each(obj, (h) => h.onAdd?.(obj, raw));
-    } else if (old.metadata.resourceVersion !== metadata.resourceVersion) this.each(obj, (h) => h.onUpdate?.(old, obj, raw));
+    } else if (kept !== undefined || old.metadata.resourceVersion !== metadata.resourceVersion) this.each(obj, (h) => h.onUpdate?.(old, obj, raw));
   }
 
   remove(raw: T): void {
     const ns = this.namespaces.get(raw.metadata.namespace ?? '');
-    const old = ns?.items.get(raw.metadata.name);
-    if (!ns || !old) return;
+    const item = ns?.items.get(raw.metadata.name);
+    if (!ns || item === undefined) return;
+    const old = this.expand(ns, raw.metadata.name, item);
     ns.items.delete(raw.metadata.name);
     this.count--;
     if (ns.items.size === 0) this.namespaces.delete(ns.name);
@@ -124,7 +148,7 @@ export class ObjectStore<T extends StoredObject> {
    */
   retainOnly(keys: ReadonlySet<string>): void {
     for (const ns of [...this.namespaces.values()]) {
-      for (const [name, obj] of [...ns.items]) if (!keys.has(ns.name ? `${ns.name}/${name}` : name)) this.remove(obj);
+      for (const [name, item] of [...ns.items]) if (!keys.has(ns.name ? `${ns.name}/${name}` : name)) this.remove(this.expand(ns, name, item));
     }
   }
 }
