@@ -109,6 +109,21 @@ describe('the leader fence: a paused leader does not write once its lease may ha
   });
 });
 
+/**
+ * A leader on `fake` whose next renewal has sent its GET and waits for `release()`: the moment a
+ * pause or a SIGTERM can land in. `lost` counts the leaderships it reported lost.
+ */
+async function renewalOnItsWay(fake: ReturnType<typeof leaseServer>, timing: Partial<ConstructorParameters<typeof LeaderElector>[2]>) {
+  await listening(fake.server);
+  const elector = new LeaderElector(clientFor(fake.server), createLogger('silent'), { namespace: 'ns', name: 'lead', identity: 'me', retryPeriodMs: 50, ...timing });
+  const state = { elector, lost: 0, release: () => undefined as void };
+  await elector.acquire(() => state.lost++);
+  fake.holdReads(new Promise<void>((r) => (state.release = r)));
+  const reads = fake.requests.length;
+  while (fake.requests.length === reads) await sleep(10);
+  return state;
+}
+
 describe('a renewal interrupted by a pause', () => {
   let server: Server | undefined;
   let elector: LeaderElector | undefined;
@@ -120,20 +135,16 @@ describe('a renewal interrupted by a pause', () => {
   it('does not write the Lease when the deadline passed while it read it', async () => {
     const fake = leaseServer();
     server = fake.server;
-    await listening(server);
     const clock = { wallMs: 0, monotonicMs: 0, wall: () => clock.wallMs, monotonic: () => clock.monotonicMs };
-    elector = new LeaderElector(clientFor(server), createLogger('silent'), { namespace: 'ns', name: 'lead', identity: 'me', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 50, clock });
-    let lost = 0;
-    await elector.acquire(() => lost++);
-    let release!: () => void;
-    fake.holdReads(new Promise<void>((r) => (release = r)));
-    const reads = fake.requests.length;
-    while (fake.requests.length === reads) await sleep(10); // the renewal's GET is on its way
+    const paused = await renewalOnItsWay(fake, { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, clock });
+    elector = paused.elector;
+    const { release } = paused;
+    const lost = () => paused.lost;
     clock.wallMs += 12_000;
     clock.monotonicMs += 12_000;
     const writes = fake.requests.filter((r) => !r.startsWith('GET')).length;
     release();
-    await vi.waitFor(() => expect(lost).toBe(1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(lost()).toBe(1), { timeout: 10_000 });
     expect(fake.requests.filter((r) => !r.startsWith('GET')).length).toBe(writes);
   });
 });
@@ -148,19 +159,12 @@ describe('a release while a renewal is on its way (a SIGTERM)', () => {
   it('is a stop, not a lost lease, and the renewal does not take the Lease back', async () => {
     const fake = leaseServer();
     server = fake.server;
-    await listening(server);
-    const elector = new LeaderElector(clientFor(server), createLogger('silent'), { namespace: 'ns', name: 'lead', identity: 'me', retryPeriodMs: 50 });
-    let lost = 0;
-    await elector.acquire(() => lost++);
-    let release!: () => void;
-    fake.holdReads(new Promise<void>((r) => (release = r)));
-    const reads = fake.requests.length;
-    while (fake.requests.length === reads) await sleep(10); // the renewal's GET is on its way
-    const released = elector.release();
-    release();
+    const paused = await renewalOnItsWay(fake, {});
+    const released = paused.elector.release();
+    paused.release();
     await released;
     await sleep(200);
-    expect(lost).toBe(0);
+    expect(paused.lost).toBe(0);
     expect((fake.lease() as { spec?: { holderIdentity?: string } }).spec?.holderIdentity).toBe('');
   });
 });
