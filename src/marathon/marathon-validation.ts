@@ -21,17 +21,32 @@ export function appIdErrors(id: string, path: string): FieldError[] {
   if (segments.length === 0) return [{ path, message: `expected an app id like /group/app, got ${JSON.stringify(id)}` }];
   if (id.endsWith('/')) errors.push({ path, message: `expected an id that does not end with "/", got ${JSON.stringify(id)}` });
   let depth = id.startsWith('/') ? 0 : 1;
+  let climbed = false;
+  // One error per kind of mistake, naming the first few segments: an id of 60,000 bad segments
+  // gave 60,000 errors, more than the webhook could spread into its answer.
+  const bad: string[] = [];
+  const reserved: string[] = [];
   for (const s of segments) {
     if (s === '..') {
       depth--;
-      if (depth < 0) errors.push({ path, message: `expected ".." not to climb above the root group, got ${JSON.stringify(id)}` });
+      climbed ||= depth < 0;
     } else if (s !== '.') {
       depth++;
-      if (!ID_SEGMENT.test(s)) errors.push({ path, message: `expected segments of lowercase letters, digits, '-' and '.' (not starting or ending with '-'), got ${JSON.stringify(s)}` });
-      else if (RESERVED_SEGMENTS.has(s)) errors.push({ path, message: `expected a segment other than the reserved ${[...RESERVED_SEGMENTS].join(', ')}, got ${JSON.stringify(s)}` });
+      if (!ID_SEGMENT.test(s)) bad.push(s);
+      else if (RESERVED_SEGMENTS.has(s)) reserved.push(s);
     }
   }
+  if (climbed) errors.push({ path, message: `expected ".." not to climb above the root group, got ${JSON.stringify(id)}` });
+  if (bad.length > 0) errors.push({ path, message: `expected segments of lowercase letters, digits, '-' and '.' (not starting or ending with '-'), got ${someOf(bad)}` });
+  if (reserved.length > 0) errors.push({ path, message: `expected a segment other than the reserved ${[...RESERVED_SEGMENTS].join(', ')}, got ${someOf(reserved)}` });
   return errors;
+}
+
+/** `"a"`, `"a", "b"`, or `"a", "b", "c" and 7 more`: the first distinct few of many. */
+function someOf(values: readonly string[]): string {
+  const distinct = [...new Set(values)];
+  const shown = distinct.slice(0, 3).map((v) => JSON.stringify(v.length > 64 ? `${v.slice(0, 64)}...` : v));
+  return distinct.length > 3 ? `${shown.join(', ')} and ${distinct.length - 3} more` : shown.join(', ');
 }
 
 function isEmpty(value: unknown): boolean {

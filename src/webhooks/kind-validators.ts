@@ -83,11 +83,10 @@ export class KindValidator {
     const verdict: Verdict = { problems: [], warnings: [] };
     for (const rule of this.rules) {
       const out = await rule(parsed.data, o);
-      if (Array.isArray(out)) verdict.problems.push(...out);
-      else {
-        verdict.problems.push(...out.problems);
-        verdict.warnings.push(...out.warnings);
-      }
+      // Not push(...list): a rule's list can be longer than a call's arguments may be.
+      const { problems, warnings } = Array.isArray(out) ? { problems: out, warnings: [] } : out;
+      for (const p of problems) verdict.problems.push(p);
+      for (const w of warnings) verdict.warnings.push(w);
     }
     return verdict;
   }

@@ -57,4 +57,11 @@ describe('app ids', () => {
   ])('%s', (id, messages) => {
     expect(appIdErrors(id, 'spec.id').map((e) => e.message)).toEqual(messages.map((m) => expect.stringMatching(m)));
   });
+
+  test('says once what is wrong with many segments, naming the first few (the fuzz found 60,000 bad ones broke the webhook)', () => {
+    expect(appIdErrors(`/prod/X${'/ '.repeat(60_000)}/Y_/Z!/..`, 'spec.id')).toEqual([
+      { path: 'spec.id', message: `expected segments of lowercase letters, digits, '-' and '.' (not starting or ending with '-'), got "X", " ", "Y_" and 1 more` },
+    ]);
+    expect(appIdErrors('/../../a', 'spec.id').map((e) => e.message)).toEqual([expect.stringMatching(/climb/)]);
+  });
 });
