@@ -130,21 +130,12 @@ export async function operate(world: ChaosWorld, until: number | (() => boolean)
   while (goOn()) {
     if (packages && Math.random() < packageShare) {
       const name = packages.names[Math.floor(Math.random() * packages.names.length)]!;
-      try {
-        await operatePackage(client, ns, packages, name);
-        ops++;
-      } catch (err) {
-        if (!isConflict(err)) {
-          packages.uncertain.add(name);
-          world.unanswered++;
-          await sleep(200);
-        }
-      }
+      if (await answered(world, packages.uncertain, name, () => operatePackage(client, ns, packages, name))) ops++;
       continue;
     }
     const name = names[Math.floor(Math.random() * names.length)]!;
     const current = live.get(name);
-    try {
+    const done = await answered(world, world.uncertain, name, async () => {
       if (!current) {
         const want = { instances: 1 + Math.floor(Math.random() * 2), version: 1 };
         await client.apply(serviceManifest(ns, name, want.instances, want.version));
@@ -160,18 +151,29 @@ export async function operate(world: ChaosWorld, until: number | (() => boolean)
           live.set(name, want);
         }
       }
-      ops++;
-    } catch (err) {
-      // A conflict with the operator's own write changed nothing. Anything else (the apiserver gone
-      // mid-request) may have been written or not: the apiserver says which once it is back.
-      if (!isConflict(err)) {
-        world.uncertain.add(name);
-        world.unanswered++;
-        await sleep(200);
-      }
-    }
+    });
+    if (done) ops++;
   }
   return ops;
+}
+
+/**
+ * Runs one user operation on `name`; false when it failed. A conflict with the operator's own write
+ * changed nothing. Anything else (the apiserver gone mid-request) may have been written or not: the
+ * name goes to `uncertain`, and the apiserver says which once it is back.
+ */
+async function answered(world: ChaosWorld, uncertain: Set<string>, name: string, operation: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await operation();
+    return true;
+  } catch (err) {
+    if (!isConflict(err)) {
+      uncertain.add(name);
+      world.unanswered++;
+      await sleep(200);
+    }
+    return false;
+  }
 }
 
 /** Takes what the apiserver holds as the user's last word for each name whose last operation got no answer. */

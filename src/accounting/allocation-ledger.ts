@@ -145,21 +145,11 @@ class PodSlots {
   }
 
   private grow(capacity: number): void {
-    const figures = new Float64Array(capacity * P_FIGURES);
-    figures.set(this.figures);
-    this.figures = figures;
-    const restarts = new Float64Array(capacity);
-    restarts.set(this.restarts);
-    this.restarts = restarts;
-    const phase = new Uint8Array(capacity);
-    phase.set(this.phase);
-    this.phase = phase;
-    const flags = new Uint8Array(capacity);
-    flags.set(this.flags);
-    this.flags = flags;
-    const node = new Int32Array(capacity);
-    node.set(this.node);
-    this.node = node;
+    this.figures = widened(this.figures, capacity * P_FIGURES);
+    this.restarts = widened(this.restarts, capacity);
+    this.phase = widened(this.phase, capacity);
+    this.flags = widened(this.flags, capacity);
+    this.node = widened(this.node, capacity);
   }
 
   assign(slot: number, record: PodRecord): void {
@@ -467,4 +457,11 @@ function allocationOf(entry: NodeEntry): NodeAllocation {
     allocatable: { cpu: f[F_ALLOC_CPU]!, memory: f[F_ALLOC_MEMORY]!, disk: f[F_ALLOC_DISK]!, gpu: f[F_ALLOC_GPU]! },
     limits: { cpu: f[F_LIMIT_CPU]!, memory: f[F_LIMIT_MEMORY]! },
   };
+}
+
+/** A column of `length` slots holding `column`'s values first (typed arrays cannot grow in place). */
+function widened<T extends Float64Array | Uint8Array | Int32Array>(column: T, length: number): T {
+  const wider = new (column.constructor as new (length: number) => T)(length);
+  wider.set(column);
+  return wider;
 }
