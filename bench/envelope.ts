@@ -26,10 +26,13 @@
 // ENVELOPE_NODE_ARGS adds Node flags to the operator (e.g. "--heapsnapshot-signal=SIGUSR2 --cpu-prof"),
 // whose files land in ENVELOPE_DIR (/tmp/dcos-envelope) with its log; ENVELOPE_HEAP_SNAPSHOT=1 sends
 // SIGUSR2 after the churn. ENVELOPE_OPERATOR_FLAGS replaces the operator's Node flags (to compare them).
+// The operator runs as the image runs it: src/ emitted as JavaScript (scripts/emit-runtime-js.ts) into
+// ENVELOPE_DIR/runtime; ENVELOPE_RUN=ts runs src/main.ts through Node's type stripper instead.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { copyFileSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
+import { emitRuntimeJs } from '../scripts/emit-runtime-js.ts';
 import { operatorMemory, type OperatorMemory } from './operator-memory.ts';
 import { cpuSecondsOf } from './phase-load.ts';
 import { spawnStandIn, type StandInProcess } from './support/stand-in-apiserver.ts';
@@ -121,23 +124,34 @@ function requestRows(requests: Map<string, number>, services: number): string[] 
   return rows;
 }
 
+/** src/ as JavaScript beside the checkout's node_modules and packages, as the image lays it out; its main. */
+function imageEntry(root: string): string {
+  const runtime = join(DIR, 'runtime');
+  rmSync(runtime, { recursive: true, force: true });
+  emitRuntimeJs(runtime);
+  copyFileSync(join(root, 'package.json'), join(runtime, 'package.json'));
+  for (const dir of ['node_modules', 'packages']) symlinkSync(join(root, dir), join(runtime, dir));
+  return join(runtime, 'src/main.js');
+}
+
 export async function run(): Promise<void> {
   const { OPERATOR_NODE_FLAGS } = await import('../src/operator/node-flags.ts');
   const flags = process.env.ENVELOPE_OPERATOR_FLAGS !== undefined ? process.env.ENVELOPE_OPERATOR_FLAGS.split(' ').filter(Boolean) : [...OPERATOR_NODE_FLAGS];
   if (HEAP_LIMIT_MB > 0) flags.push(`--max-old-space-size=${HEAP_LIMIT_MB}`);
   const instances = Array.from({ length: SERVICES }, (_, i) => instancesOf(i)).reduce((a, b) => a + b, 0);
-  console.log(`\n== envelope (stand-in apiserver): ${NODES} nodes, ${PODS} pods (${instances} of them DcosServices' once converged), ${SERVICES} DcosServices, churn ${CHURN_SECONDS} s at ${CHURN_RATE}/s; operator flags ${flags.join(' ')} ==`);
+  console.log(`\n== envelope (stand-in apiserver): ${NODES} nodes, ${PODS} pods (${instances} of them DcosServices' once converged), ${SERVICES} DcosServices, churn ${CHURN_SECONDS} s at ${CHURN_RATE}/s; operator flags ${flags.join(' ')}; ${process.env.ENVELOPE_RUN === 'ts' ? 'src/main.ts (type stripping)' : 'src/ emitted as JavaScript, as the image runs it'} ==`);
   let standIn: StandInProcess | undefined;
   let operator: ChildProcess | undefined;
   const root = new URL('..', import.meta.url).pathname;
   const rows: string[] = [];
   try {
+    const entry = process.env.ENVELOPE_RUN === 'ts' ? join(root, 'src/main.ts') : imageEntry(root);
     standIn = await spawnStandIn(DIR, { nodes: NODES, pods: PODS, services: SERVICES, podStartMs: POD_START_MS });
     console.log(`stand-in seeded in ${standIn.seedSeconds.toFixed(1)} s (pid ${standIn.child.pid})`);
     const before = await control<State>(standIn, '/state');
 
     const t0 = performance.now();
-    operator = spawn(process.execPath, [...flags, ...NODE_ARGS, join(root, 'src/main.ts'), '--kubeconfig', standIn.kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--no-install-crds', '--metrics-port', String(METRICS_PORT), '--default-repository', '', '--log-level', 'info'], {
+    operator = spawn(process.execPath, [...flags, ...NODE_ARGS, entry, '--kubeconfig', standIn.kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--no-install-crds', '--metrics-port', String(METRICS_PORT), '--default-repository', '', '--log-level', 'info'], {
       cwd: DIR,
       stdio: ['ignore', openSync(join(DIR, 'operator.log'), 'w'), 'inherit'],
     });

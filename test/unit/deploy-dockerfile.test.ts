@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { emitRuntimeJs } from '../../scripts/emit-runtime-js.ts';
 
 // There is no container engine here: these are the facts of the image a reader would check by hand.
 const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
@@ -57,7 +61,7 @@ describe('Dockerfile', () => {
   it('starts the operator with node directly (no npm, no shell), so a pod\'s args become its flags', () => {
     const entrypoint = JSON.parse(finalOps('ENTRYPOINT').at(-1)?.args ?? 'null') as string[] | null;
     expect(entrypoint, 'ENTRYPOINT in exec form').toBeInstanceOf(Array);
-    expect(entrypoint!.at(-1)).toBe('src/main.ts');
+    expect(entrypoint!.at(-1)).toBe('src/main.js');
     expect(entrypoint![0]).toMatch(/node$/);
     for (const op of ['ENTRYPOINT', 'CMD']) {
       for (const i of finalOps(op)) {
@@ -67,10 +71,32 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('ships the source and the default package repository, and keeps local state out of the build context', () => {
+  it('ships src/ emitted as JavaScript and the default package repository, and keeps local state out of the build context', () => {
+    const emit = all.find((s) => s.instructions.some((i) => i.op === 'RUN' && i.args.includes('scripts/emit-runtime-js.ts')));
+    expect(emit, 'a stage that runs scripts/emit-runtime-js.ts').toBeDefined();
     const copied = finalOps('COPY').map((i) => i.args);
-    expect(copied).toEqual(expect.arrayContaining([expect.stringMatching(/^src\s/), expect.stringMatching(/^packages\s/)]));
+    expect(copied).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^--from=${emit!.name}\\s+\\S+/src\\s+\\./src$`)), expect.stringMatching(/^packages\s/)]));
     for (const path of ['node_modules', '.cluster', '.git', 'test']) expect(dockerignore).toContain(path);
-    for (const path of ['src', 'packages', 'package.json', 'package-lock.json']) expect(dockerignore).not.toContain(path);
+    for (const path of ['src', 'packages', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.runtime.json']) expect(dockerignore).not.toContain(path);
+    expect(dockerignore).toContain('!scripts/emit-runtime-js.ts');
   });
+
+  it('emits a src/ that Node runs without its type stripper: no .ts file left, the assets beside the code, the operator starts', () => {
+    const out = mkdtempSync(join(tmpdir(), 'dcos-runtime-'));
+    try {
+      emitRuntimeJs(out);
+      const files = readdirSync(join(out, 'src'), { recursive: true }).map(String);
+      expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
+      expect(files).toEqual(expect.arrayContaining(['main.js', 'operator-main.js', join('ui', 'static', 'app.js'), join('cluster', 'kwok-stages.yaml')]));
+      // Laid out as the image: package.json (an ES module package), node_modules and packages beside src/.
+      const root = new URL('../../', import.meta.url).pathname;
+      copyFileSync(join(root, 'package.json'), join(out, 'package.json'));
+      for (const dir of ['node_modules', 'packages']) symlinkSync(join(root, dir), join(out, dir));
+      const help = execFileSync(process.execPath, ['--no-experimental-strip-types', join(out, 'src/main.js'), '--help'], { encoding: 'utf8' });
+      expect(help).toMatch(/^Usage: dcos-operator/);
+      expect(help).toContain('--webhooks');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -218,7 +218,7 @@ describe('the operator Deployment', () => {
   it('starts Node with the operator flags in the image and in `npm start` alike', () => {
     const root = new URL('../../', import.meta.url);
     const entrypoint = /^ENTRYPOINT (.*)$/m.exec(readFileSync(new URL('Dockerfile', root), 'utf8'))?.[1];
-    expect(JSON.parse(entrypoint ?? '[]')).toEqual(['/nodejs/bin/node', ...OPERATOR_NODE_FLAGS, 'src/main.ts']);
+    expect(JSON.parse(entrypoint ?? '[]')).toEqual(['/nodejs/bin/node', ...OPERATOR_NODE_FLAGS, 'src/main.js']);
     const scripts = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.start).toBe(['node', ...OPERATOR_NODE_FLAGS, 'src/main.ts'].join(' '));
   });
