@@ -12,7 +12,7 @@ import { ExactSum } from './exact-sum.ts';
 import { FailureRateWindow, type FailureRate } from './failure-rate-window.ts';
 import type { DcosServiceLike, NodeLike, PodLike, WatchEventType } from './kube-shapes.ts';
 import { projectNode } from './node-state.ts';
-import { emptyPodRecord, holdsResources, podKey, PodFlag, PodPhase, podTransitionTimes, toPodRecord, type PodRecord } from './pod-record.ts';
+import { emptyPodRecord, holdsResources, PodFlag, PodPhase, podTransitionTimes, toPodRecord, type PodRecord } from './pod-record.ts';
 import type { ResourceAmounts } from './pod-requests.ts';
 import { ServicesHealth, UNHEALTHY_NAMES_LIMIT, type ServicesFigures } from './services-health.ts';
 
@@ -130,6 +130,8 @@ class PodSlots {
   flags = new Uint8Array(0);
   /** Id of the NodeEntry the pod's requests are added to; NO_NODE while it holds none. */
   node = new Int32Array(0);
+  /** A hash of the pod's uid: tells a pod from another created under the same name since. */
+  uid = new Int32Array(0);
   private readonly free: number[] = [];
   private used = 0;
 
@@ -150,6 +152,7 @@ class PodSlots {
     this.phase = widened(this.phase, capacity);
     this.flags = widened(this.flags, capacity);
     this.node = widened(this.node, capacity);
+    this.uid = widened(this.uid, capacity);
   }
 
   assign(slot: number, record: PodRecord): void {
@@ -180,9 +183,22 @@ class ResourceSums {
   }
 }
 
+/** FNV-1a of a uid; 0 for none (a pod the cache kept without it, as every pod no DcosService owns). */
+function uidHash(uid: string | undefined): number {
+  if (!uid) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < uid.length; i++) h = Math.imul(h ^ uid.charCodeAt(i), 0x01000193);
+  return h | 1;
+}
+
 export class AllocationLedger {
-  /** Pod key -> its slot in podSlots. */
-  private readonly pods = new Map<string, number>();
+  /**
+   * Namespace -> pod name -> its slot in podSlots. Keyed by name, not uid: the names are the very
+   * strings the pod cache holds, where 150,000 uids were 8 MiB of strings of the ledger's own. A pod
+   * replaced under the same name (a StatefulSet's) is told apart by the slot's uid hash.
+   */
+  private readonly pods = new Map<string, Map<string, number>>();
+  private podTotal = 0;
   private readonly slots = new PodSlots();
   /** NodeEntry by id (the pod slots refer to nodes by id); undefined for ids of nodes forgotten. */
   private readonly nodesById: Array<NodeEntry | undefined> = [];
@@ -216,7 +232,7 @@ export class AllocationLedger {
 
   /** Pods remembered (every phase). */
   get podCount(): number {
-    return this.pods.size;
+    return this.podTotal;
   }
 
   /**
@@ -224,14 +240,27 @@ export class AllocationLedger {
    * Throws QuantityError for a quantity the API server would have rejected, before changing anything.
    */
   applyPod(type: WatchEventType, pod: PodLike, nowMs: number): void {
-    const key = podKey(pod);
-    let slot = this.pods.get(key);
-    if (type === 'DELETED' && slot === undefined) return;
+    const namespace = pod.metadata?.namespace ?? '';
+    const name = pod.metadata?.name ?? '';
+    const uid = uidHash(pod.metadata?.uid);
+    let slot = this.pods.get(namespace)?.get(name);
+    // Another pod than the one held under this name: a DELETED of an older one changes nothing; any
+    // other event means the held pod is gone (deleted and recreated while the watch was away).
+    const held = slot === undefined ? 0 : this.slots.uid[slot]!;
+    const replaced = uid !== 0 && held !== 0 && held !== uid;
+    if (type === 'DELETED' && (slot === undefined || replaced)) return;
     const next = toPodRecord(pod, this.incoming);
+    if (replaced) {
+      this.forgetPod(namespace, name, slot!);
+      slot = undefined;
+    }
     if (slot === undefined) {
       this.countFirstSight(next, pod, nowMs);
       slot = this.slots.allocate();
-      this.pods.set(key, slot);
+      let names = this.pods.get(namespace);
+      if (names === undefined) this.pods.set(namespace, (names = new Map()));
+      names.set(name, slot);
+      this.podTotal++;
     } else {
       // The deleted object is the pod's last state too: count an outcome a missed update would have shown.
       next.flags |= this.slots.flags[slot]! & COUNTED;
@@ -239,12 +268,27 @@ export class AllocationLedger {
       this.withdraw(slot);
     }
     if (type === 'DELETED') {
-      this.pods.delete(key);
-      this.slots.release(slot);
+      this.release(namespace, name, slot);
       return;
     }
+    if (uid !== 0) this.slots.uid[slot] = uid;
     this.slots.assign(slot, next);
     this.deposit(slot, next);
+  }
+
+  /** A pod gone without a last event of its own: its contribution is withdrawn, its slot freed. */
+  private forgetPod(namespace: string, name: string, slot: number): void {
+    this.withdraw(slot);
+    this.release(namespace, name, slot);
+  }
+
+  private release(namespace: string, name: string, slot: number): void {
+    const names = this.pods.get(namespace)!;
+    names.delete(name);
+    if (names.size === 0) this.pods.delete(namespace);
+    this.podTotal--;
+    this.slots.uid[slot] = 0;
+    this.slots.release(slot);
   }
 
   /** Fold one node watch event in; throws QuantityError like applyPod, before changing anything. */

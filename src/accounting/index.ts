@@ -12,7 +12,7 @@ export { clusterStatusChanged, formatBytes, formatShares, statusFromFigures, toC
 export { FailureRateWindow, type FailureRate } from './failure-rate-window.ts';
 export type { DcosServiceLike, NodeLike, PodLike, WatchEventType } from './kube-shapes.ts';
 export { projectNode, type NodeState } from './node-state.ts';
-export { podKey, toPodRecord, type PodRecord } from './pod-record.ts';
+export { toPodRecord, type PodRecord } from './pod-record.ts';
 export { isGpuResource, podResources, resourceListAmounts, type PodResources, type ResourceAmounts } from './pod-requests.ts';
 export { parseQuantityNano, quantityToMilli, quantityToUnits, QuantityError } from './quantity.ts';
 export { ServicesHealth, UNHEALTHY_NAMES_LIMIT, type ServiceHealth, type ServicesFigures } from './services-health.ts';

@@ -92,11 +92,6 @@ export function toPodRecord(pod: PodLike, into: PodRecord = emptyPodRecord()): P
 }
 
 /** The key a pod is remembered by: its uid, or namespace/name for objects without one. */
-export function podKey(pod: PodLike): string {
-  const metadata = pod.metadata;
-  return metadata?.uid || `${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
-}
-
 function toMs(time: Timestamp | null | undefined): number {
   // The API writes a zero time as null (a condition set without lastTransitionTime, say).
   if (time === undefined || time === null) return Number.NaN;

@@ -18,7 +18,7 @@ function node(name: string, cpu: string, memory: string, ready = 'True', gpu?: s
 }
 
 function pod(uid: string, nodeName: string, requests: Record<string, string>): PodLike {
-  return { metadata: { uid }, spec: { nodeName, containers: [{ resources: { requests } }] }, status: { phase: 'Running' } };
+  return { metadata: { uid, name: uid, namespace: 'prod' }, spec: { nodeName, containers: [{ resources: { requests } }] }, status: { phase: 'Running' } };
 }
 
 function service(name: string, health?: string): DcosServiceLike {

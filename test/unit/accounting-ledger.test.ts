@@ -106,6 +106,31 @@ describe('allocation', () => {
     expect(ledger.nodeAllocation('a')?.tasks).toBe(1);
   });
 
+  it('tells a pod recreated under the same name (a StatefulSet\'s) from the one it replaced, by uid', () => {
+    const ledger = ledgerWith([node('a'), node('b')], [pod('web-0', { node: 'a' })]);
+    // Deleted and recreated while the watch was away: the relist shows the new pod under the old name.
+    const recreated = { ...pod('web-0', { node: 'b', cpu: '2' }), metadata: { uid: 'web-0-second', name: 'web-0', namespace: 'default' } };
+    ledger.applyPod('MODIFIED', recreated, NOW);
+    expect(ledger.nodeAllocation('a')?.tasks ?? 0).toBe(0);
+    expect(ledger.nodeAllocation('b')?.used.cpu).toBe(2000);
+    expect(ledger.podCount).toBe(1);
+    // A late DELETED of the first pod leaves the second one alone.
+    ledger.applyPod('DELETED', pod('web-0', { node: 'a' }), NOW);
+    expect(ledger.figures(NOW).allocated.cpu).toBe(2000);
+    // A relist's deletion carries no uid (the cache keeps none for pods no DcosService owns): the name is enough.
+    ledger.applyPod('DELETED', { metadata: { name: 'web-0', namespace: 'default' } }, NOW);
+    expect(ledger.figures(NOW).allocated.cpu).toBe(0);
+    expect(ledger.podCount).toBe(0);
+  });
+
+  it('rejects a malformed quantity of a recreated pod before forgetting the one it replaced', () => {
+    const ledger = ledgerWith([node('a')], [pod('web-0', { node: 'a' })]);
+    const recreated = { ...pod('web-0', { node: 'a', cpu: 'lots' }), metadata: { uid: 'web-0-second', name: 'web-0', namespace: 'default' } };
+    expect(() => ledger.applyPod('MODIFIED', recreated, NOW)).toThrow(QuantityError);
+    expect(ledger.figures(NOW).allocated.cpu).toBe(500);
+    expect(ledger.podCount).toBe(1);
+  });
+
   it('ignores the deletion of a pod it never saw', () => {
     const ledger = ledgerWith([node('a')], [pod('p', { node: 'a' })]);
     ledger.applyPod('DELETED', pod('other', { node: 'a' }), NOW);

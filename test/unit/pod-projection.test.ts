@@ -33,7 +33,7 @@ describe('the pod cache', () => {
     expect(projectPod(failed).status?.conditions?.map((c) => c.lastTransitionTime)).toEqual(['T0', 'T0']);
   });
 
-  test('keeps only the identity of a pod no DcosService owns, and a relist still reports its deletion with the uid accounting finds it by', () => {
+  test('keeps only the name of a pod no DcosService owns, and a relist still reports its deletion by the namespace and name accounting finds it by', () => {
     const store = new ObjectStore<ProjectedPod>(projectPod, undefined, podCompaction);
     const deleted: ProjectedPod[] = [];
     const updated: string[] = [];
@@ -47,9 +47,9 @@ describe('the pod cache', () => {
     bound.metadata.resourceVersion = '8';
     store.upsert(bound);
     expect(updated).toEqual(['7', '7', '8']);
-    expect(store.get('prod/web-1')).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'prod', uid: 'u1' } });
+    expect(store.get('prod/web-1')).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'prod' } });
     store.retainOnly(new Set());
-    expect(deleted).toEqual([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'prod', uid: 'u1' } }]);
+    expect(deleted).toEqual([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'prod' } }]);
     expect(store.size).toBe(0);
   });
 });

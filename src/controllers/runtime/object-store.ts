@@ -14,7 +14,7 @@ export interface StoreHandlers<T> {
 
 /**
  * Objects a cache keeps as one string instead of their projection (a pod no DcosService owns is kept
- * as its uid: the accounting ledger holds what it needs of it, keyed by that very string, and a relist
+ * as an empty string under its name: the accounting ledger holds what it needs of it, and a relist
  * must still report its deletion). Such an object has no resourceVersion in the cache, so a relist
  * reports it updated; readers and handlers get it back as `expand` builds it.
  */
