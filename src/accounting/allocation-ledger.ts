@@ -8,6 +8,7 @@
  * the percentage never mixes capacity of one set of nodes with use of another. Pods on a cordoned
  * or NotReady node still show in that node's own figures (nodeAllocations).
  */
+import { fnv1a32 } from '../fnv1a.ts';
 import { ExactSum } from './exact-sum.ts';
 import { FailureRateWindow, type FailureRate } from './failure-rate-window.ts';
 import type { DcosServiceLike, NodeLike, PodLike, WatchEventType } from './kube-shapes.ts';
@@ -185,10 +186,7 @@ class ResourceSums {
 
 /** FNV-1a of a uid; 0 for none (a pod the cache kept without it, as every pod no DcosService owns). */
 function uidHash(uid: string | undefined): number {
-  if (!uid) return 0;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < uid.length; i++) h = Math.imul(h ^ uid.charCodeAt(i), 0x01000193);
-  return h | 1;
+  return uid ? fnv1a32(uid) | 1 : 0;
 }
 
 export class AllocationLedger {

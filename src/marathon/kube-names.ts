@@ -1,3 +1,4 @@
+import { fnv1a32 } from '../fnv1a.ts';
 /* The Kubernetes name rules the translation must respect (apimachinery validation, in short). */
 
 const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
@@ -52,9 +53,7 @@ export function isDns1035Label(s: string): boolean {
 
 /** A short, stable digest of a name (FNV-1a, 32 bits, base 36), to keep shortened names apart. */
 function digest(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(36).padStart(7, '0');
+  return fnv1a32(s).toString(36).padStart(7, '0');
 }
 
 /**
