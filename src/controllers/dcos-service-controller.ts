@@ -10,6 +10,7 @@ import type { ProjectedPod } from './pod-projection.ts';
 import { ServiceBookkeeping } from './dcos-service-bookkeeping.ts';
 import { DependentsIndex } from './dependents-index.ts';
 import { projectWorkload, reconcileDcosService, type DcosServiceReconciler, type Svc, type WorkloadObj } from './dcos-service-reconcile.ts';
+import { shared, sharedMetadata } from './runtime/shared-strings.ts';
 
 export const DCOS_SERVICE_CONTROLLER = 'dcosservice';
 
@@ -21,9 +22,9 @@ export interface DcosServiceControllerOptions {
 function projectMetadata<T extends KubeObjectLike>(o: T): T {
   const m = o.metadata;
   return {
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, generation: m.generation, labels: m.labels, annotations: m.annotations, ownerReferences: m.ownerReferences },
+    apiVersion: shared(o.apiVersion),
+    kind: shared(o.kind),
+    metadata: sharedMetadata({ name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, generation: m.generation, labels: m.labels, annotations: m.annotations, ownerReferences: m.ownerReferences }),
   } as T;
 }
 

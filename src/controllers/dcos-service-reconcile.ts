@@ -19,6 +19,7 @@ import type { ReconcileResult } from './runtime/controller.ts';
 import type { CacheView } from './runtime/object-store.ts';
 import { announceRefusal, RefusedError, writeChild } from './runtime/refusal.ts';
 import { statusDiffers, writeStatus } from './runtime/status-writer.ts';
+import { shared, sharedMetadata } from './runtime/shared-strings.ts';
 
 export type Svc = DcosService & KubeObjectLike;
 /** A Deployment or StatefulSet as the cache keeps it (see projectWorkload). */
@@ -67,9 +68,9 @@ export function projectWorkload(w: WorkloadObj): WorkloadObj {
   const m = w.metadata;
   const annotations = m.annotations && Object.keys(m.annotations).some((k) => k.startsWith('deployment.kubernetes.io/')) ? Object.fromEntries(Object.entries(m.annotations).filter(([k]) => !k.startsWith('deployment.kubernetes.io/'))) : m.annotations;
   return {
-    apiVersion: w.apiVersion,
-    kind: w.kind,
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, generation: m.generation, labels: m.labels, annotations, ownerReferences: m.ownerReferences },
+    apiVersion: shared(w.apiVersion),
+    kind: shared(w.kind),
+    metadata: sharedMetadata({ name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, generation: m.generation, labels: m.labels, annotations, ownerReferences: m.ownerReferences }),
     spec: { replicas: w.spec?.replicas },
     status: projectWorkloadStatus(w.status),
   } as WorkloadObj;

@@ -6,11 +6,22 @@ import { API_VERSION } from '../resources/api-group.ts';
 import { podCompaction, projectPod, type ProjectedPod } from './pod-projection.ts';
 import { cachedNode } from './node-projection.ts';
 import { MANAGED_BY_SELECTOR } from '../marathon/operator-labels.ts';
+import { stripServerFields } from './runtime/object-store.ts';
+import { shared, sharedConditions, sharedMetadata } from './runtime/shared-strings.ts';
 
 // Controllers ask for these by the same target, so the InformerFactory hands them one shared cache.
 
-export function dcosServiceInformer(ctx: ControllerContext): Informer<DcosService & KubeObjectLike> {
-  return ctx.informers.informer<DcosService & KubeObjectLike>({ apiVersion: API_VERSION, kind: 'DcosService', namespace: ctx.config.watchNamespace });
+type CachedDcosService = DcosService & KubeObjectLike;
+
+/** A DcosService as the apiserver sent it, less managedFields, its repeated strings shared (runtime/shared-strings.ts). */
+function projectDcosService(raw: CachedDcosService): CachedDcosService {
+  const o = stripServerFields(raw);
+  const status = o.status && { ...o.status, ...(o.status.conditions && { conditions: sharedConditions(o.status.conditions) }), ...(o.status.image !== undefined && { image: shared(o.status.image) }) };
+  return { ...o, apiVersion: shared(o.apiVersion), kind: shared(o.kind), metadata: sharedMetadata(o.metadata), ...(status && { status }) };
+}
+
+export function dcosServiceInformer(ctx: ControllerContext): Informer<CachedDcosService> {
+  return ctx.informers.informer<CachedDcosService>({ apiVersion: API_VERSION, kind: 'DcosService', namespace: ctx.config.watchNamespace }, projectDcosService);
 }
 
 /** Every pod of the cluster (the accounting needs them all): DcosServices' projected to what controllers read, the others kept as their uid. */
