@@ -7,7 +7,9 @@
 //   ENVELOPE_SERVICES (10000 DcosServices of 1 to 3 instances), ENVELOPE_CHURN_SECONDS (60) at
 //   ENVELOPE_CHURN_RATE (100 operations a second: pods created, failed, deleted; services scaled;
 //   services' pods deleted and replaced), ENVELOPE_SAMPLES (50) status-latency samples,
-//   ENVELOPE_POD_START_MS (0: a Deployment's pods are created Running; else Pending that long first).
+//   ENVELOPE_POD_START_MS (0: a Deployment's pods are created Running; else Pending that long first),
+//   ENVELOPE_ROUNDS (3): each round a fresh stand-in and operator; the table shows every round and the
+//   median (this machine is shared: one round's times and RSS move with its load).
 // The DcosServices exist before the operator starts, without children; the operator runs as its own
 // process (src/main.ts, the image's Node flags, webhooks off, no leader election, no CRD install), and
 // the bench prints:
@@ -51,6 +53,7 @@ const METRICS_PORT = Number(process.env.ENVELOPE_METRICS_PORT ?? 30790);
 const TIMEOUT_MS = Number(process.env.ENVELOPE_TIMEOUT_S ?? 1800) * 1000;
 const LIMIT_BYTES = 512 * 2 ** 20;
 const HEAP_LIMIT_MB = Number(process.env.ENVELOPE_HEAP_LIMIT_MB ?? 256);
+const ROUNDS = Number(process.env.ENVELOPE_ROUNDS ?? 3);
 
 /** The resources the operator writes: every write to them counts against the floor (events apart). */
 const FLOOR_RESOURCES = ['deployments', 'statefulsets', 'services', 'dcosservices', 'dcosservices/status'];
@@ -134,26 +137,51 @@ function imageEntry(root: string): string {
   return join(runtime, 'src/main.js');
 }
 
-export async function run(): Promise<void> {
-  const { OPERATOR_NODE_FLAGS } = await import('../src/operator/node-flags.ts');
-  const flags = process.env.ENVELOPE_OPERATOR_FLAGS !== undefined ? process.env.ENVELOPE_OPERATOR_FLAGS.split(' ').filter(Boolean) : [...OPERATOR_NODE_FLAGS];
-  if (HEAP_LIMIT_MB > 0) flags.push(`--max-old-space-size=${HEAP_LIMIT_MB}`);
-  const instances = Array.from({ length: SERVICES }, (_, i) => instancesOf(i)).reduce((a, b) => a + b, 0);
-  console.log(`\n== envelope (stand-in apiserver): ${NODES} nodes, ${PODS} pods (${instances} of them DcosServices' once converged), ${SERVICES} DcosServices, churn ${CHURN_SECONDS} s at ${CHURN_RATE}/s; operator flags ${flags.join(' ')}; ${process.env.ENVELOPE_RUN === 'ts' ? 'src/main.ts (type stripping)' : 'src/ emitted as JavaScript, as the image runs it'} ==`);
+/** One figure of every round: its values, how to show one, and its goal (a value at most this). */
+interface Figure {
+  name: string;
+  values: number[];
+  show: (v: number) => string;
+  goal?: { text: string; limit: number };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+const sec = (v: number) => `${v.toFixed(1)} s`;
+const mb = (v: number) => mib(v);
+const cpu = (v: number) => `${v.toFixed(2)} s`;
+
+/** The figures of one round, by name, in the order the table shows them. */
+type RoundFigures = Map<string, { value: number; show: (v: number) => string; goal?: Figure['goal'] }>;
+
+interface Round {
+  figures: RoundFigures;
+  /** Lines that are not one number (where the RSS is, the churn done, the nodes response size). */
+  notes: string[];
+  requests: Map<string, number>;
+}
+
+async function oneRound(flags: string[], entry: string, round: number): Promise<Round> {
   let standIn: StandInProcess | undefined;
   let operator: ChildProcess | undefined;
-  const root = new URL('..', import.meta.url).pathname;
-  const rows: string[] = [];
+  const figures: RoundFigures = new Map();
+  const notes: string[] = [];
+  const half = LIMIT_BYTES / 2;
+  const memGoal = { text: '<= 256 MiB RSS', limit: half };
+  const put = (name: string, value: number, show: (v: number) => string, goal?: Figure['goal']) => figures.set(name, { value, show, ...(goal && { goal }) });
   try {
-    const entry = process.env.ENVELOPE_RUN === 'ts' ? join(root, 'src/main.ts') : imageEntry(root);
     standIn = await spawnStandIn(DIR, { nodes: NODES, pods: PODS, services: SERVICES, podStartMs: POD_START_MS });
-    console.log(`stand-in seeded in ${standIn.seedSeconds.toFixed(1)} s (pid ${standIn.child.pid})`);
+    console.log(`round ${round}: stand-in seeded in ${standIn.seedSeconds.toFixed(1)} s (pid ${standIn.child.pid})`);
     const before = await control<State>(standIn, '/state');
 
     const t0 = performance.now();
     operator = spawn(process.execPath, [...flags, ...NODE_ARGS, entry, '--kubeconfig', standIn.kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--no-install-crds', '--metrics-port', String(METRICS_PORT), '--default-repository', '', '--log-level', 'info'], {
       cwd: DIR,
-      stdio: ['ignore', openSync(join(DIR, 'operator.log'), 'w'), 'inherit'],
+      stdio: ['ignore', openSync(join(DIR, `operator-${round}.log`), 'w'), 'inherit'],
     });
     const pid = operator.pid!;
     // DcosCluster default is created by the first reconcile, which runs once every cache has synced.
@@ -162,12 +190,12 @@ export async function run(): Promise<void> {
     const cpuAtSync = cpuSeconds(pid);
     const memAtSync = await operatorMemory(METRICS_PORT, pid);
     const peakAtSync = procStatus(pid, 'VmHWM');
-    console.log(`caches synced ${s(syncedMs)} after the operator started (CPU ${cpuAtSync.toFixed(1)} s, RSS ${mib(memAtSync.rss)}, heap ${mib(memAtSync.heap)}, peak RSS ${mib(peakAtSync)}; ${whereRss(memAtSync)}); load ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`round ${round}: caches synced ${s(syncedMs)} after the operator started (CPU ${cpuAtSync.toFixed(1)} s, RSS ${mib(memAtSync.rss)}, heap ${mib(memAtSync.heap)}; ${whereRss(memAtSync)}); load ${loadavg()[0]!.toFixed(1)}`);
 
     const converged = await until(standIn, operator, (st) => st.correct >= SERVICES, t0 + TIMEOUT_MS, 500);
     const convergedMs = performance.now() - t0;
     const cpuConverged = cpuSeconds(pid);
-    console.log(`every status correct ${s(convergedMs)} after the operator started (CPU ${cpuConverged.toFixed(1)} s); load ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`round ${round}: every status correct ${s(convergedMs)} after the operator started (CPU ${cpuConverged.toFixed(1)} s); load ${loadavg()[0]!.toFixed(1)}`);
     const requests = delta(converged.counters, before.counters);
     await sleep(3000);
     const memConverged = await settledMemory(pid);
@@ -201,32 +229,31 @@ export async function run(): Promise<void> {
     if (process.env.ENVELOPE_HEAP_SNAPSHOT === '1') {
       operator.kill('SIGUSR2');
       await sleep(Math.max(30_000, (memChurn.heap / 2 ** 20) * 400));
-      console.log(`heap snapshot asked for (SIGUSR2): ${DIR}`);
+      console.log(`round ${round}: heap snapshot asked for (SIGUSR2): ${DIR}`);
     }
 
-    const half = LIMIT_BYTES / 2;
-    const p50 = percentile(latencies, 50);
-    const p99 = percentile(latencies, 99);
-    rows.push(`| size | ${NODES} nodes, ${PODS} pods, ${SERVICES} DcosServices (${instances} instances) | | |`);
-    rows.push(`| operator start -> caches synced | ${s(syncedMs)} | | |`);
-    rows.push(`| operator start -> every status correct | ${s(convergedMs)} | | |`);
-    rows.push(`| operator RSS / heap used when caches synced | ${mib(memAtSync.rss)} / ${mib(memAtSync.heap)} | <= 256 MiB RSS | ${(memAtSync.rss / half).toFixed(2)} |`);
-    rows.push(`| operator RSS / heap used, every status correct (settled) | ${mib(memConverged.rss)} / ${mib(memConverged.heap)} | <= 256 MiB RSS | ${(memConverged.rss / half).toFixed(2)} |`);
-    rows.push(`| operator RSS / heap used after churn (${Object.entries(churn).map(([k, v]) => `${v} ${k}`).join(', ')} in ${CHURN_SECONDS} s) | ${mib(memChurn.rss)} / ${mib(memChurn.heap)} | <= 256 MiB RSS | ${(memChurn.rss / half).toFixed(2)} |`);
-    rows.push(`| operator peak RSS (VmHWM): to synced; to converged; through churn | ${mib(peakAtSync)}; ${mib(peakConverged)}; ${mib(peakChurn)} | <= 256 MiB | ${(peakChurn / half).toFixed(2)} |`);
-    rows.push(`| of the RSS every status correct; after churn | ${whereRss(memConverged)}; ${whereRss(memChurn)} | | |`);
-    rows.push(`| churn over -> every status correct again | ${s(reconvergedMs)} | | |`);
-    rows.push(`| DcosCluster status after a pod change, p50 / p99 (${latencies.length} samples) | ${p50.toFixed(0)} / ${p99.toFixed(0)} ms | p99 <= 1000 ms | ${(p99 / 1000).toFixed(2)} |`);
-    rows.push(`| operator /api/v1/nodes (${NODES} nodes): first byte; whole; size; RSS before -> after | ${ttfb.toFixed(0)} ms; ${apiMs.toFixed(0)} ms; ${(body.byteLength / 1024).toFixed(0)} KiB; ${mib(rssBeforeApi)} -> ${mib(rssAfterApi)} | | |`);
-    rows.push(`| operator CPU per 1,000 services converged: from its start (every list included); from caches synced | ${((cpuConverged / SERVICES) * 1000).toFixed(2)} s; ${(((cpuConverged - cpuAtSync) / SERVICES) * 1000).toFixed(2)} s | | |`);
-    rows.push(`| operator CPU through the churn and back to correct | ${cpuChurn.toFixed(1)} s | | |`);
-    console.log('| figure | value | goal | ratio to goal |');
-    console.log('|---|---|---|---|');
-    for (const r of rows) console.log(r);
-    console.log(`\nrequests the operator made, start to every status correct (counted by the stand-in):`);
-    console.log('| verb resource | requests | per service |');
-    console.log('|---|---|---|');
-    for (const r of requestRows(requests, SERVICES)) console.log(r);
+    put('operator start -> caches synced', syncedMs / 1000, sec);
+    put('operator start -> every status correct', convergedMs / 1000, sec);
+    put('operator RSS when caches synced', memAtSync.rss, mb, memGoal);
+    put('operator heap used when caches synced', memAtSync.heap, mb);
+    put('operator RSS, every status correct (settled)', memConverged.rss, mb, memGoal);
+    put('operator heap used, every status correct', memConverged.heap, mb);
+    put(`operator RSS after churn`, memChurn.rss, mb, memGoal);
+    put('operator heap used after churn', memChurn.heap, mb);
+    put('operator peak RSS (VmHWM) through churn', peakChurn, mb, memGoal);
+    put('churn over -> every status correct again', reconvergedMs / 1000, sec);
+    put(`DcosCluster status after a pod change, p50 (${latencies.length} samples)`, percentile(latencies, 50), ms);
+    put(`DcosCluster status after a pod change, p99 (${latencies.length} samples)`, percentile(latencies, 99), ms, { text: 'p99 <= 1000 ms', limit: 1000 });
+    put(`operator /api/v1/nodes (${NODES} nodes): first byte`, ttfb, ms);
+    put(`operator /api/v1/nodes (${NODES} nodes): whole`, apiMs, ms);
+    put('operator CPU per 1,000 services converged, from its start (every list included)', (cpuConverged / SERVICES) * 1000, cpu);
+    put('operator CPU per 1,000 services converged, from caches synced', ((cpuConverged - cpuAtSync) / SERVICES) * 1000, cpu);
+    put('operator CPU through the churn and back to correct', cpuChurn, sec);
+    notes.push(`round ${round}: churn ${Object.entries(churn).map(([k, v]) => `${v} ${k}`).join(', ')} in ${CHURN_SECONDS} s`);
+    notes.push(`round ${round}: peak RSS (VmHWM) to synced ${mib(peakAtSync)}, to converged ${mib(peakConverged)}, through churn ${mib(peakChurn)}`);
+    notes.push(`round ${round}: of the RSS every status correct: ${whereRss(memConverged)}; after churn: ${whereRss(memChurn)}`);
+    notes.push(`round ${round}: /api/v1/nodes ${(body.byteLength / 1024).toFixed(0)} KiB, operator RSS ${mib(rssBeforeApi)} -> ${mib(rssAfterApi)}`);
+    return { figures, notes, requests };
   } finally {
     for (const child of [operator, standIn?.child]) {
       if (!child || child.exitCode !== null) continue;
@@ -237,6 +264,37 @@ export async function run(): Promise<void> {
       clearTimeout(timer);
     }
   }
+}
+
+export async function run(): Promise<void> {
+  const { OPERATOR_NODE_FLAGS } = await import('../src/operator/node-flags.ts');
+  const flags = process.env.ENVELOPE_OPERATOR_FLAGS !== undefined ? process.env.ENVELOPE_OPERATOR_FLAGS.split(' ').filter(Boolean) : [...OPERATOR_NODE_FLAGS];
+  if (HEAP_LIMIT_MB > 0) flags.push(`--max-old-space-size=${HEAP_LIMIT_MB}`);
+  const instances = Array.from({ length: SERVICES }, (_, i) => instancesOf(i)).reduce((a, b) => a + b, 0);
+  const root = new URL('..', import.meta.url).pathname;
+  const entry = process.env.ENVELOPE_RUN === 'ts' ? join(root, 'src/main.ts') : imageEntry(root);
+  console.log(`\n== envelope (stand-in apiserver): ${NODES} nodes, ${PODS} pods (${instances} of them DcosServices' once converged), ${SERVICES} DcosServices, churn ${CHURN_SECONDS} s at ${CHURN_RATE}/s, ${ROUNDS} round(s); operator flags ${flags.join(' ')}; ${process.env.ENVELOPE_RUN === 'ts' ? 'src/main.ts (type stripping)' : 'src/ emitted as JavaScript, as the image runs it'} ==`);
+  const rounds: Round[] = [];
+  for (let r = 1; r <= ROUNDS; r++) rounds.push(await oneRound(flags, entry, r));
+
+  const names = [...rounds[0]!.figures.keys()];
+  const head = rounds.map((_, i) => `round ${i + 1}`);
+  console.log(`\n| figure | ${head.join(' | ')} | median | goal | median / goal |`);
+  console.log(`|---|${head.map(() => '---|').join('')}---|---|---|`);
+  for (const name of names) {
+    const cells = rounds.map((r) => r.figures.get(name)!);
+    const first = cells[0]!;
+    const mid = median(cells.map((c) => c.value));
+    const goal = first.goal ? `${first.goal.text} | ${(mid / first.goal.limit).toFixed(2)}` : ' | ';
+    console.log(`| ${name} | ${cells.map((c) => first.show(c.value)).join(' | ')} | ${first.show(mid)} | ${goal} |`);
+  }
+  console.log('');
+  for (const r of rounds) for (const note of r.notes) console.log(note);
+  // Requests do not move with load: the last round's, with the others' totals beside it.
+  console.log(`\nrequests the operator made, start to every status correct (counted by the stand-in; round ${rounds.length}; all rounds' totals of writes: ${rounds.map((r) => [...r.requests].filter(([k]) => !/^(LIST|WATCH|GET) /.test(k)).reduce((a, [, n]) => a + n, 0)).join(', ')}):`);
+  console.log('| verb resource | requests | per service |');
+  console.log('|---|---|---|');
+  for (const row of requestRows(rounds.at(-1)!.requests, SERVICES)) console.log(row);
 }
 
 if (import.meta.main) await run();
