@@ -35,5 +35,5 @@ EXPOSE 8080 9443
 # The entrypoint names the script so that a pod's `args` (deploy/: --webhooks=service --no-install-crds)
 # become the operator's flags.
 # Flags from src/operator/node-flags.ts (a test keeps them equal).
-ENTRYPOINT ["/nodejs/bin/node", "--v8-pool-size=1", "--max-semi-space-size=8", "src/main.js"]
+ENTRYPOINT ["/nodejs/bin/node", "--v8-pool-size=1", "--optimize-for-size", "src/main.js"]
 CMD []

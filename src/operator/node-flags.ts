@@ -8,8 +8,16 @@
  * grew to 64 MiB each during a bulk apply and stayed, so RSS with 1,000 services cached was 342 MiB
  * for a 52 MiB live heap. Capped at 16 MiB it was 216 MiB (bench/dcos-service-scale.ts (c): 152 ->
  * 33 KiB per service), at no measurable cost in the operator's CPU per phase, and the same on any node.
- * 8 MiB halves the young generation again: at Kubernetes' envelope (bench/envelope.ts, 150,000 pods)
- * it is where each watch event's parsed pod lives and dies, and 8 MiB still holds hundreds of them.
+ * At Kubernetes' envelope (bench/envelope.ts: 5,000 nodes, 150,000 pods, 10,000 DcosServices) the
+ * resident set was still about 320 MiB for a live heap of 115-125 MiB: V8 let its heap grow to about
+ * 1.5 times what was live and held on to memory its collections had freed (60-100 MiB of anonymous
+ * memory outside the heap it reports). --optimize-for-size makes every full collection a
+ * memory-reducing one (a heap limit nearer what is live, freed memory given back) and caps the young
+ * generation's semi-spaces at 1 MiB: in the same runs the RSS every status correct went from 317 and
+ * 332 MiB to 244 and 269 MiB, after the churn from 317 and 332 to 240 and 249, at the cost of CPU:
+ * 2.5-2.6 -> 4.0-4.4 CPU-seconds per 1,000 services converged from the operator's start (1.5 -> 2.4-2.8
+ * from caches synced), most of it in those collections (set after start-up, with 8 MiB semi-spaces, it
+ * cost the same). Half of deploy/'s 512 MiB is the goal; the CPU is spent once per burst of changes.
  * test/unit/deploy-manifests.test.ts keeps the three places in step.
  */
-export const OPERATOR_NODE_FLAGS = ['--v8-pool-size=1', '--max-semi-space-size=8'] as const;
+export const OPERATOR_NODE_FLAGS = ['--v8-pool-size=1', '--optimize-for-size'] as const;
