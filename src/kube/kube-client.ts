@@ -1,10 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Dispatcher } from 'undici';
 import { readFileSync } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
 import { createRequire } from 'node:module';
 import { inClusterConnection, readKubeconfigFile, readKubeconfigFiles, type KubeConnection } from './kube-connection.ts';
 import { resourcePath, resourceType, type ResourceType } from './resource-types.ts';
+import { http } from './node-http.ts';
 import { httpTransport, readText, type Transport } from './transport.ts';
 
 export const FIELD_MANAGER = 'dcos-operator';
@@ -269,7 +269,7 @@ export class KubeClient {
     }
     if (res.status < 200 || res.status > 299) {
       const status = parsed as { reason?: string; message?: string } | undefined;
-      throw new KubeApiError(res.status, status?.reason ?? STATUS_CODES[res.status] ?? String(res.status), `${method} ${path}: ${res.status} ${status?.message ?? text.slice(0, 500)}`, parsed);
+      throw new KubeApiError(res.status, status?.reason ?? http.STATUS_CODES[res.status] ?? String(res.status), `${method} ${path}: ${res.status} ${status?.message ?? text.slice(0, 500)}`, parsed);
     }
     return parsed as T;
   }
@@ -325,7 +325,7 @@ export class KubeClient {
         } catch {
           status = undefined;
         }
-        throw new KubeApiError(res.status, status?.reason ?? STATUS_CODES[res.status] ?? String(res.status), `${what} ${path}: ${res.status} ${status?.message ?? text.slice(0, 500)}`, status ?? text);
+        throw new KubeApiError(res.status, status?.reason ?? http.STATUS_CODES[res.status] ?? String(res.status), `${what} ${path}: ${res.status} ${status?.message ?? text.slice(0, 500)}`, status ?? text);
       }
       res.body.setEncoding('utf8');
       // A chunk may end inside a line (a watched pod is several KiB).

@@ -5,10 +5,10 @@
  * operator ~8 MiB of anonymous memory, ~7.5 MiB more resident pages of the node binary (the wasm
  * compiler) and ~2 MiB of heap for undici's sources; node:http parses with the llhttp built into node.
  */
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { KubeConnection } from './kube-connection.ts';
+import { http } from './node-http.ts';
 
 export interface TransportRequest {
   method: string;
@@ -47,8 +47,8 @@ export function httpTransport(conn: KubeConnection): Transport {
   const options = { keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets: MAX_IDLE_SOCKETS };
   const agent = https
     ? new HttpsAgent({ ...options, ca: conn.ca, cert: conn.cert, key: conn.key, rejectUnauthorized: !conn.insecureSkipTlsVerify, ...(conn.tlsServerName ? { servername: conn.tlsServerName } : {}) })
-    : new HttpAgent(options);
-  const send = https ? httpsRequest : httpRequest;
+    : new http.Agent(options);
+  const send = https ? httpsRequest : http.request;
   return {
     send: (url, { method, headers, body, signal }) =>
       new Promise((resolve, reject) => {
