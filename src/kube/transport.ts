@@ -7,6 +7,7 @@
  */
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
+import { createSecureContext } from 'node:tls';
 import type { KubeConnection } from './kube-connection.ts';
 import { http } from './node-http.ts';
 
@@ -45,15 +46,26 @@ const MAX_IDLE_SOCKETS = 32;
 export function httpTransport(conn: KubeConnection): Transport {
   const https = new URL(conn.server).protocol === 'https:';
   const options = { keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets: MAX_IDLE_SOCKETS };
+  // One secure context, built once, rather than the PEMs themselves: the agent names its pools by
+  // every TLS option, so PEMs would make a 4 KB name to build and hash on each request, and a new
+  // context (the CA parsed again) for each connection.
   const agent = https
-    ? new HttpsAgent({ ...options, ca: conn.ca, cert: conn.cert, key: conn.key, rejectUnauthorized: !conn.insecureSkipTlsVerify, ...(conn.tlsServerName ? { servername: conn.tlsServerName } : {}) })
+    ? new HttpsAgent({ ...options, secureContext: createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key }), rejectUnauthorized: !conn.insecureSkipTlsVerify, ...(conn.tlsServerName ? { servername: conn.tlsServerName } : {}) })
     : new http.Agent(options);
   const send = https ? httpsRequest : http.request;
   return {
     send: (url, { method, headers, body, signal }) =>
       new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
-        const req = send(url, { method, agent, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } });
+        const payload = body === undefined ? undefined : Buffer.from(body);
+        // Options and headers as node:http takes them without converting them again on each request
+        // (a URL, a headers object: measured ~6 µs more CPU a request, a bulk apply sends thousands).
+        const list = ['host', url.host];
+        for (const name in headers) list.push(name, headers[name]!);
+        if (payload !== undefined) list.push('content-length', String(payload.length));
+        // An IPv6 address is bracketed in a URL, not in a socket address.
+        const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+        const req = send({ hostname, port: url.port, path: url.pathname + url.search, method, agent, headers: list });
         let res: TransportResponse['body'] | undefined;
         // The body first, so that a reader sees the abort's reason (an AbortError) as fetch would show it.
         const abort = () => {
@@ -68,10 +80,10 @@ export function httpTransport(conn: KubeConnection): Transport {
         });
         req.once('response', (message) => {
           res = message;
-          message.once('close', done);
+          if (signal) message.once('close', done);
           resolve({ status: message.statusCode ?? 0, body: message });
         });
-        req.end(body);
+        req.end(payload);
       }),
   };
 }
