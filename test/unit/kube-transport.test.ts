@@ -16,19 +16,20 @@ const kubeconfigFor = (server: string, user: object, cluster: object = {}) => {
   return path;
 };
 
+let server: Server | undefined;
+afterEach(() => {
+  server?.closeAllConnections();
+  server?.close();
+});
+/** A test's own fake apiserver, plain HTTP on loopback: its URL. */
+const serve = async (handler: Parameters<typeof createServer>[1]) => {
+  server = createServer(handler);
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+};
+
 /** The two ways a KubeClient's requests leave: node:http(s) for what kube-connection.ts reads, client-node's undici dispatcher for the rest. */
 describe('KubeClient transports', () => {
-  let server: Server | undefined;
-  afterEach(() => {
-    server?.closeAllConnections();
-    server?.close();
-  });
-  const serve = async (handler: Parameters<typeof createServer>[1]) => {
-    server = createServer(handler);
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  };
-
   it('over TLS: checks the server against the kubeconfig\'s CA and tls-server-name, shows its client certificate, and keeps the connection for the next request', async () => {
     const ca = await createCertificateAuthority('test-ca', 1);
     const serving = await issueCertificate(ca, { commonName: 'apiserver', dnsNames: ['apiserver.test'], usage: 'server', validDays: 1 });
@@ -84,5 +85,37 @@ describe('KubeClient transports', () => {
     `;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
     expect(JSON.parse(stdout)).toEqual([]);
+  });
+});
+
+describe('KubeClient.watch', () => {
+  it('delivers each event once its whole line arrived, however the stream is cut', async () => {
+    const url = await serve((req, res) => {
+      expect(new URL(req.url!, 'http://x').searchParams.get('watch')).toBe('true');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const lines = JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a', labels: { big: 'x'.repeat(70_000) } } } }) + '\n' + JSON.stringify({ type: 'DELETED', object: { metadata: { name: 'b' } } }) + '\n';
+      res.write(lines.slice(0, 10));
+      setTimeout(() => res.end(lines.slice(10)), 20);
+    });
+    const client = new KubeClient({ server: url });
+    const events: string[] = [];
+    await client.watch('/api/v1/pods', {}, (type, obj) => events.push(`${type} ${(obj as { metadata: { name: string } }).metadata.name}`));
+    expect(events).toEqual(['ADDED a', 'DELETED b']);
+  });
+
+  it('cuts a watch that stays silent with a TimeoutError, and a refused one with the status', async () => {
+    let refuse = false;
+    const url = await serve((_req, res) => {
+      if (refuse) {
+        res.writeHead(403, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ kind: 'Status', reason: 'Forbidden', message: 'pods is forbidden' }));
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('');
+    });
+    const client = new KubeClient({ server: url });
+    await expect(client.watch('/api/v1/pods', {}, () => undefined, { inactivityMs: 100 })).rejects.toMatchObject({ name: 'TimeoutError' });
+    refuse = true;
+    await expect(client.watch('/api/v1/pods', {}, () => undefined)).rejects.toMatchObject({ status: 403, reason: 'Forbidden' });
   });
 });
