@@ -1,10 +1,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { readFileSync } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
 import { createRequire } from 'node:module';
 import { inClusterConnection, readKubeconfigFile, readKubeconfigFiles, type KubeConnection } from './kube-connection.ts';
 import { resourcePath, resourceType, type ResourceType } from './resource-types.ts';
+import { http } from './node-http.ts';
+import { httpTransport, readText, type Transport } from './transport.ts';
 
 export const FIELD_MANAGER = 'dcos-operator';
 
@@ -65,10 +66,10 @@ export class FencedWriteError extends Error {
   }
 }
 
-/** What every request carries: its headers (credentials) and the connection pool (TLS identity). */
+/** What every request carries: its headers (credentials), sent through a transport (connection pool, TLS identity). */
 interface Auth {
   headers(url: string, method: string): Promise<Record<string, string>> | Record<string, string>;
-  dispatcher(): Dispatcher | undefined;
+  transport: Transport;
 }
 
 /** A projected service account token is rotated on disk; read again at most this often. */
@@ -76,7 +77,6 @@ const TOKEN_FILE_REREAD_MS = 60_000;
 
 /** Credentials read by kube-connection.ts: one keep-alive pool, a bearer token or basic auth. */
 function connectionAuth(conn: KubeConnection): Auth {
-  const agent = new Agent({ connect: { ca: conn.ca, cert: conn.cert, key: conn.key, rejectUnauthorized: !conn.insecureSkipTlsVerify, ...(conn.tlsServerName ? { servername: conn.tlsServerName } : {}) } });
   let token = conn.token;
   let tokenReadAt = 0;
   const basic = conn.username !== undefined ? `Basic ${Buffer.from(`${conn.username}:${conn.password ?? ''}`).toString('base64')}` : undefined;
@@ -91,13 +91,13 @@ function connectionAuth(conn: KubeConnection): Auth {
       else if (basic) headers.authorization = basic;
       return headers;
     },
-    dispatcher: () => agent,
+    transport: httpTransport(conn),
   };
 }
 
 /** Credentials through client-node's KubeConfig (exec plugins, auth providers, proxies; the CLI's and tests' own KubeConfig). */
 async function clientNodeAuth(config: KubeConfig): Promise<Auth> {
-  const { RequestContext } = await import('@kubernetes/client-node');
+  const [{ RequestContext }, { undiciTransport }] = await Promise.all([import('@kubernetes/client-node'), import('./undici-transport.ts')]);
   /**
    * client-node builds a new undici Agent (so a new TLS connection) for every request it
    * authenticates; the first one is kept and reused, so requests share keep-alive connections.
@@ -110,7 +110,7 @@ async function clientNodeAuth(config: KubeConfig): Promise<Auth> {
       dispatcher ??= ctx.getDispatcher() as Dispatcher | undefined;
       return ctx.getHeaders();
     },
-    dispatcher: () => dispatcher,
+    transport: undiciTransport(() => dispatcher),
   };
 }
 
@@ -237,10 +237,10 @@ export class KubeClient {
     return Object.assign(Object.create(KubeClient.prototype) as KubeClient, this, changes);
   }
 
-  private async credentials(url: URL, method: string): Promise<{ headers: Record<string, string>; dispatcher: Dispatcher | undefined }> {
+  private async credentials(url: URL, method: string): Promise<{ headers: Record<string, string>; transport: Transport }> {
     this.auth ??= await this.pendingAuth!;
     const headers = await this.auth.headers(url.toString(), method);
-    return { headers, dispatcher: this.auth.dispatcher() };
+    return { headers, transport: this.auth.transport };
   }
 
   async request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; contentType?: string; accept?: string; signal?: AbortSignal } = {}): Promise<T> {
@@ -257,19 +257,19 @@ export class KubeClient {
     // Checked at the last moment before sending: after a pause (SIGSTOP, a frozen VM) the clock has jumped and the fence is shut.
     const refused = method !== 'GET' ? this.writeFence?.() : undefined;
     if (refused) throw new FencedWriteError(method, path, refused);
-    // undici's request, not fetch: fetch wraps every body in WHATWG streams, which was most of the
-    // operator's own CPU in a bulk apply (and on 2 cores that CPU is the apiserver's).
-    const res = await request(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher: auth.dispatcher, signal: opts.signal });
-    const text = await res.body.text();
+    // Not fetch: fetch wraps every body in WHATWG streams, which was most of the operator's own
+    // CPU in a bulk apply (and on 2 cores that CPU is the apiserver's).
+    const res = await auth.transport.send(url, { method, headers, body, signal: opts.signal });
+    const text = await readText(res.body);
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       parsed = text;
     }
-    if (res.statusCode < 200 || res.statusCode > 299) {
+    if (res.status < 200 || res.status > 299) {
       const status = parsed as { reason?: string; message?: string } | undefined;
-      throw new KubeApiError(res.statusCode, status?.reason ?? STATUS_CODES[res.statusCode] ?? String(res.statusCode), `${method} ${path}: ${res.statusCode} ${status?.message ?? text.slice(0, 500)}`, parsed);
+      throw new KubeApiError(res.status, status?.reason ?? http.STATUS_CODES[res.status] ?? String(res.status), `${method} ${path}: ${res.status} ${status?.message ?? text.slice(0, 500)}`, parsed);
     }
     return parsed as T;
   }
@@ -316,16 +316,16 @@ export class KubeClient {
     let rest = '';
     try {
       idle();
-      const res = await request(url, { method: 'GET', headers: { ...auth.headers, accept: opts.accept ?? '*/*', ...(this.userAgent ? { 'user-agent': this.userAgent } : {}) }, dispatcher: auth.dispatcher, signal: abort.signal });
-      if (res.statusCode !== 200) {
-        const text = await res.body.text();
+      const res = await auth.transport.send(url, { method: 'GET', headers: { ...auth.headers, accept: opts.accept ?? '*/*', ...(this.userAgent ? { 'user-agent': this.userAgent } : {}) }, signal: abort.signal });
+      if (res.status !== 200) {
+        const text = await readText(res.body);
         let status: { reason?: string; message?: string } | undefined;
         try {
           status = JSON.parse(text) as typeof status;
         } catch {
           status = undefined;
         }
-        throw new KubeApiError(res.statusCode, status?.reason ?? STATUS_CODES[res.statusCode] ?? String(res.statusCode), `${what} ${path}: ${res.statusCode} ${status?.message ?? text.slice(0, 500)}`, status ?? text);
+        throw new KubeApiError(res.status, status?.reason ?? http.STATUS_CODES[res.status] ?? String(res.status), `${what} ${path}: ${res.status} ${status?.message ?? text.slice(0, 500)}`, status ?? text);
       }
       res.body.setEncoding('utf8');
       // A chunk may end inside a line (a watched pod is several KiB).

@@ -4,9 +4,10 @@
  * the leader, whose address the leader writes on the Lease, instead of answering "standing by".
  * The leader checks the caller's token itself (the Authorization header goes along).
  */
-import { request, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { http } from '../kube/node-http.ts';
 
 /** The Lease annotation holding the leader's HTTP (metrics, UI) address. */
 export const LEADER_HTTP_ANNOTATION = 'dcos.dev/leader-http';
@@ -45,7 +46,7 @@ export function forwardToLeader(opts: LeaderForwardOptions): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const leader = opts.leaderAddress();
     if (opts.serving() || req.headers[FORWARDED_HEADER] !== undefined || !leader) return next();
-    const upstream = request(new URL(req.originalUrl, leader), { method: req.method, headers: passOnHeaders(req.headers, opts.identity) }, (answer) => {
+    const upstream = http.request(new URL(req.originalUrl, leader), { method: req.method, headers: passOnHeaders(req.headers, opts.identity) }, (answer) => {
       const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
       res.writeHead(answer.statusCode ?? 502, headers);
       // Server-sent events: each chunk goes on as it comes.

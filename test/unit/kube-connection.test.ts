@@ -1,10 +1,8 @@
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readKubeconfig, readKubeconfigFile, readKubeconfigFiles } from '../../src/kube/kube-connection.ts';
-import { clientFor } from './support/loopback-kube-client.ts';
 
 const kubeconfig = (user: object, cluster: object = { server: 'https://10.0.0.1:6443/' }) => `
 apiVersion: v1
@@ -73,46 +71,5 @@ users:
   it('names what is missing', () => {
     expect(() => readKubeconfig('apiVersion: v1\nkind: Config\n', '/')).toThrow('kubeconfig: current-context is not set');
     expect(() => readKubeconfig(kubeconfig({}, {}), '/')).toThrow('kubeconfig: clusters.c1.server is not set');
-  });
-});
-
-describe('KubeClient.watch', () => {
-  let server: Server | undefined;
-  afterEach(() => {
-    server?.closeAllConnections();
-    server?.close();
-  });
-  const serve = async (handler: Parameters<typeof createServer>[1]) => {
-    server = createServer(handler);
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    return clientFor(server);
-  };
-
-  it('delivers each event once its whole line arrived, however the stream is cut', async () => {
-    const client = await serve((req, res) => {
-      expect(new URL(req.url!, 'http://x').searchParams.get('watch')).toBe('true');
-      res.writeHead(200, { 'content-type': 'application/json' });
-      const lines = JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'a', labels: { big: 'x'.repeat(70_000) } } } }) + '\n' + JSON.stringify({ type: 'DELETED', object: { metadata: { name: 'b' } } }) + '\n';
-      res.write(lines.slice(0, 10));
-      setTimeout(() => res.end(lines.slice(10)), 20);
-    });
-    const events: string[] = [];
-    await client.watch('/api/v1/pods', {}, (type, obj) => events.push(`${type} ${(obj as { metadata: { name: string } }).metadata.name}`));
-    expect(events).toEqual(['ADDED a', 'DELETED b']);
-  });
-
-  it('cuts a watch that stays silent with a TimeoutError, and a refused one with the status', async () => {
-    let refuse = false;
-    const client = await serve((_req, res) => {
-      if (refuse) {
-        res.writeHead(403, { 'content-type': 'application/json' });
-        return void res.end(JSON.stringify({ kind: 'Status', reason: 'Forbidden', message: 'pods is forbidden' }));
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.write('');
-    });
-    await expect(client.watch('/api/v1/pods', {}, () => undefined, { inactivityMs: 100 })).rejects.toMatchObject({ name: 'TimeoutError' });
-    refuse = true;
-    await expect(client.watch('/api/v1/pods', {}, () => undefined)).rejects.toMatchObject({ status: 403, reason: 'Forbidden' });
   });
 });
