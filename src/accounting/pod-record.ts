@@ -91,7 +91,6 @@ export function toPodRecord(pod: PodLike, into: PodRecord = emptyPodRecord()): P
   return into;
 }
 
-/** The key a pod is remembered by: its uid, or namespace/name for objects without one. */
 function toMs(time: Timestamp | null | undefined): number {
   // The API writes a zero time as null (a condition set without lastTransitionTime, say).
   if (time === undefined || time === null) return Number.NaN;

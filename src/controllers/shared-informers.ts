@@ -24,7 +24,7 @@ export function dcosServiceInformer(ctx: ControllerContext): Informer<CachedDcos
   return ctx.informers.informer<CachedDcosService>({ apiVersion: API_VERSION, kind: 'DcosService', namespace: ctx.config.watchNamespace }, projectDcosService);
 }
 
-/** Every pod of the cluster (the accounting needs them all): DcosServices' projected to what controllers read, the others kept as their uid. */
+/** Every pod of the cluster (the accounting needs them all): DcosServices' projected to what controllers read, the others kept as their name alone. */
 export function podInformer(ctx: ControllerContext): Informer<ProjectedPod> {
   return ctx.informers.informer<ProjectedPod>({ apiVersion: 'v1', kind: 'Pod' }, projectPod as (p: ProjectedPod) => ProjectedPod, podCompaction);
 }
