@@ -126,7 +126,8 @@ const NO_NODE = -1;
  */
 class PodSlots {
   figures = new Float64Array(0);
-  restarts = new Float64Array(0);
+  /** Container restarts, summed: Kubernetes counts each in an int32. */
+  restarts = new Uint32Array(0);
   phase = new Uint8Array(0);
   flags = new Uint8Array(0);
   /** Id of the NodeEntry the pod's requests are added to; NO_NODE while it holds none. */
@@ -138,7 +139,8 @@ class PodSlots {
 
   allocate(): number {
     const slot = this.free.pop() ?? this.used++;
-    if (slot >= this.phase.length) this.grow(Math.max(1024, this.phase.length * 2));
+    // Half again, not twice: at 150,000 pods the columns' slack was 112,000 slots (7 MiB).
+    if (slot >= this.phase.length) this.grow(Math.max(1024, Math.ceil(this.phase.length * 1.5)));
     this.node[slot] = NO_NODE;
     return slot;
   }
@@ -502,7 +504,7 @@ function allocationOf(entry: NodeEntry): NodeAllocation {
 }
 
 /** A column of `length` slots holding `column`'s values first (typed arrays cannot grow in place). */
-function widened<T extends Float64Array | Uint8Array | Int32Array>(column: T, length: number): T {
+function widened<T extends Float64Array | Uint8Array | Int32Array | Uint32Array>(column: T, length: number): T {
   const wider = new (column.constructor as new (length: number) => T)(length);
   wider.set(column);
   return wider;
