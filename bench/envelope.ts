@@ -31,10 +31,10 @@
 // The operator runs as the image runs it: src/ emitted as JavaScript (scripts/emit-runtime-js.ts) into
 // ENVELOPE_DIR/runtime; ENVELOPE_RUN=ts runs src/main.ts through Node's type stripper instead.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { emitRuntimeJs } from '../scripts/emit-runtime-js.ts';
+import { emitImageLayout } from '../scripts/emit-runtime-js.ts';
 import { operatorMemory, type OperatorMemory } from './operator-memory.ts';
 import { cpuSecondsOf } from './phase-load.ts';
 import { spawnStandIn, type StandInProcess } from './support/stand-in-apiserver.ts';
@@ -127,22 +127,17 @@ function requestRows(requests: Map<string, number>, services: number): string[] 
   return rows;
 }
 
-/** src/ as JavaScript beside the checkout's node_modules and packages, as the image lays it out; its main. */
-function imageEntry(root: string): string {
+/** src/ as JavaScript, laid out as the image holds it (a fresh copy each run); its main. */
+function imageEntry(): string {
   const runtime = join(DIR, 'runtime');
   rmSync(runtime, { recursive: true, force: true });
-  emitRuntimeJs(runtime);
-  copyFileSync(join(root, 'package.json'), join(runtime, 'package.json'));
-  for (const dir of ['node_modules', 'packages']) symlinkSync(join(root, dir), join(runtime, dir));
-  return join(runtime, 'src/main.js');
+  return emitImageLayout(runtime);
 }
 
-/** One figure of every round: its values, how to show one, and its goal (a value at most this). */
-interface Figure {
-  name: string;
-  values: number[];
-  show: (v: number) => string;
-  goal?: { text: string; limit: number };
+/** What a figure is held to: at most `limit`. */
+interface Goal {
+  text: string;
+  limit: number;
 }
 
 const median = (values: number[]) => {
@@ -152,11 +147,10 @@ const median = (values: number[]) => {
 };
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 const sec = (v: number) => `${v.toFixed(1)} s`;
-const mb = (v: number) => mib(v);
 const cpu = (v: number) => `${v.toFixed(2)} s`;
 
 /** The figures of one round, by name, in the order the table shows them. */
-type RoundFigures = Map<string, { value: number; show: (v: number) => string; goal?: Figure['goal'] }>;
+type RoundFigures = Map<string, { value: number; show: (v: number) => string; goal?: Goal }>;
 
 interface Round {
   figures: RoundFigures;
@@ -172,7 +166,7 @@ async function oneRound(flags: string[], entry: string, round: number): Promise<
   const notes: string[] = [];
   const half = LIMIT_BYTES / 2;
   const memGoal = { text: '<= 256 MiB RSS', limit: half };
-  const put = (name: string, value: number, show: (v: number) => string, goal?: Figure['goal']) => figures.set(name, { value, show, ...(goal && { goal }) });
+  const put = (name: string, value: number, show: (v: number) => string, goal?: Goal) => figures.set(name, { value, show, ...(goal && { goal }) });
   try {
     standIn = await spawnStandIn(DIR, { nodes: NODES, pods: PODS, services: SERVICES, podStartMs: POD_START_MS });
     console.log(`round ${round}: stand-in seeded in ${standIn.seedSeconds.toFixed(1)} s (pid ${standIn.child.pid})`);
@@ -234,13 +228,13 @@ async function oneRound(flags: string[], entry: string, round: number): Promise<
 
     put('operator start -> caches synced', syncedMs / 1000, sec);
     put('operator start -> every status correct', convergedMs / 1000, sec);
-    put('operator RSS when caches synced', memAtSync.rss, mb, memGoal);
-    put('operator heap used when caches synced', memAtSync.heap, mb);
-    put('operator RSS, every status correct (settled)', memConverged.rss, mb, memGoal);
-    put('operator heap used, every status correct', memConverged.heap, mb);
-    put(`operator RSS after churn`, memChurn.rss, mb, memGoal);
-    put('operator heap used after churn', memChurn.heap, mb);
-    put('operator peak RSS (VmHWM) through churn', peakChurn, mb, memGoal);
+    put('operator RSS when caches synced', memAtSync.rss, mib, memGoal);
+    put('operator heap used when caches synced', memAtSync.heap, mib);
+    put('operator RSS, every status correct (settled)', memConverged.rss, mib, memGoal);
+    put('operator heap used, every status correct', memConverged.heap, mib);
+    put(`operator RSS after churn`, memChurn.rss, mib, memGoal);
+    put('operator heap used after churn', memChurn.heap, mib);
+    put('operator peak RSS (VmHWM) through churn', peakChurn, mib, memGoal);
     put('churn over -> every status correct again', reconvergedMs / 1000, sec);
     put(`DcosCluster status after a pod change, p50 (${latencies.length} samples)`, percentile(latencies, 50), ms);
     put(`DcosCluster status after a pod change, p99 (${latencies.length} samples)`, percentile(latencies, 99), ms, { text: 'p99 <= 1000 ms', limit: 1000 });
@@ -272,7 +266,7 @@ export async function run(): Promise<void> {
   if (HEAP_LIMIT_MB > 0) flags.push(`--max-old-space-size=${HEAP_LIMIT_MB}`);
   const instances = Array.from({ length: SERVICES }, (_, i) => instancesOf(i)).reduce((a, b) => a + b, 0);
   const root = new URL('..', import.meta.url).pathname;
-  const entry = process.env.ENVELOPE_RUN === 'ts' ? join(root, 'src/main.ts') : imageEntry(root);
+  const entry = process.env.ENVELOPE_RUN === 'ts' ? join(root, 'src/main.ts') : imageEntry();
   console.log(`\n== envelope (stand-in apiserver): ${NODES} nodes, ${PODS} pods (${instances} of them DcosServices' once converged), ${SERVICES} DcosServices, churn ${CHURN_SECONDS} s at ${CHURN_RATE}/s, ${ROUNDS} round(s); operator flags ${flags.join(' ')}; ${process.env.ENVELOPE_RUN === 'ts' ? 'src/main.ts (type stripping)' : 'src/ emitted as JavaScript, as the image runs it'} ==`);
   const rounds: Round[] = [];
   for (let r = 1; r <= ROUNDS; r++) rounds.push(await oneRound(flags, entry, r));

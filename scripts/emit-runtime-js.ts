@@ -5,7 +5,7 @@
 // The Dockerfile and the envelope benchmark both emit with this script, so the benchmark measures the
 // process the image runs; `npm start` and the tests run the TypeScript itself.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,17 @@ export function emitRuntimeJs(out: string): void {
     mkdirSync(dirname(to), { recursive: true });
     cpSync(from, to);
   }
+}
+
+/**
+ * The emitted src/ laid out as the image holds it, with this checkout's package.json (an ES module
+ * package), node_modules and packages beside it: what a benchmark or a test runs. Returns its main.
+ */
+export function emitImageLayout(out: string): string {
+  emitRuntimeJs(out);
+  copyFileSync(join(ROOT, 'package.json'), join(out, 'package.json'));
+  for (const dir of ['node_modules', 'packages']) symlinkSync(join(ROOT, dir), join(out, dir));
+  return join(out, 'src/main.js');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { emitRuntimeJs } from '../../scripts/emit-runtime-js.ts';
+import { emitImageLayout } from '../../scripts/emit-runtime-js.ts';
 
 // There is no container engine here: these are the facts of the image a reader would check by hand.
 const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
@@ -84,15 +84,11 @@ describe('Dockerfile', () => {
   it('emits a src/ that Node runs without its type stripper: no .ts file left, the assets beside the code, the operator starts', () => {
     const out = mkdtempSync(join(tmpdir(), 'dcos-runtime-'));
     try {
-      emitRuntimeJs(out);
+      const main = emitImageLayout(out);
       const files = readdirSync(join(out, 'src'), { recursive: true }).map(String);
       expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
       expect(files).toEqual(expect.arrayContaining(['main.js', 'operator-main.js', join('ui', 'static', 'app.js'), join('cluster', 'kwok-stages.yaml')]));
-      // Laid out as the image: package.json (an ES module package), node_modules and packages beside src/.
-      const root = new URL('../../', import.meta.url).pathname;
-      copyFileSync(join(root, 'package.json'), join(out, 'package.json'));
-      for (const dir of ['node_modules', 'packages']) symlinkSync(join(root, dir), join(out, dir));
-      const help = execFileSync(process.execPath, ['--no-experimental-strip-types', join(out, 'src/main.js'), '--help'], { encoding: 'utf8' });
+      const help = execFileSync(process.execPath, ['--no-experimental-strip-types', main, '--help'], { encoding: 'utf8' });
       expect(help).toMatch(/^Usage: dcos-operator/);
       expect(help).toContain('--webhooks');
     } finally {

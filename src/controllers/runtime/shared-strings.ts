@@ -17,8 +17,7 @@ export function shared<T extends string | undefined>(s: T): T {
   return s;
 }
 
-function sharedValues(map: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (map === undefined) return undefined;
+function sharedValues(map: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k in map) out[k] = shared(map[k]!);
   return out;
