@@ -88,19 +88,30 @@ export function httpTransport(conn: KubeConnection): Transport {
   };
 }
 
-/** The whole body as text: its Buffers collected and decoded once (a character may span two chunks). */
+const ignore = () => undefined;
+
+/**
+ * The whole body as text: its Buffers collected and decoded once (a character may span two chunks).
+ * Its listeners go once it settles: node:https keeps the first request of each keep-alive socket
+ * reachable for the socket's life (the agent's TLS session listener), and through listeners left on
+ * its response that request kept its whole body, chunks and text: a 1.9 MB page of the first pod
+ * list, a 1 MB page of nodes, for as long as the socket lived.
+ */
 export function readText(body: Readable): Promise<string> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let ended = false;
-    body.on('data', (chunk: Buffer) => chunks.push(chunk));
-    body.once('end', () => {
-      ended = true;
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-    });
-    body.once('error', reject);
-    body.once('close', () => {
-      if (!ended) reject(new Error('the connection closed before the response ended'));
-    });
+    let chunks: Buffer[] = [];
+    const onData = (chunk: Buffer) => chunks.push(chunk);
+    const settle = (err: Error | undefined) => {
+      // An error after the end (a reset socket) is no news: the body is whole or already refused.
+      body.off('data', onData).off('end', onEnd).off('error', settle).off('close', onClose).on('error', ignore);
+      const collected = chunks;
+      chunks = [];
+      if (err) return reject(err);
+      resolve(collected.length === 1 ? collected[0]!.toString('utf8') : Buffer.concat(collected).toString('utf8'));
+    };
+    const onEnd = () => settle(undefined);
+    // 'close' before 'end': the body was cut short.
+    const onClose = () => settle(new Error('the connection closed before the response ended'));
+    body.on('data', onData).once('end', onEnd).once('error', settle).once('close', onClose);
   });
 }

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
 import { KubeClient } from '../../src/kube/kube-client.ts';
+import { readText } from '../../src/kube/transport.ts';
 import { createCertificateAuthority, issueCertificate } from '../../src/pki/certificates.ts';
 
 const kubeconfigFor = (server: string, user: object, cluster: object = {}) => {
@@ -117,5 +119,26 @@ describe('KubeClient.watch', () => {
     await expect(client.watch('/api/v1/pods', {}, () => undefined, { inactivityMs: 100 })).rejects.toMatchObject({ name: 'TimeoutError' });
     refuse = true;
     await expect(client.watch('/api/v1/pods', {}, () => undefined)).rejects.toMatchObject({ status: 403, reason: 'Forbidden' });
+  });
+});
+
+describe('readText', () => {
+  it('holds nothing of a body once read (node:https keeps each connection\'s first response reachable), and a late socket error is no crash', async () => {
+    const body = new PassThrough();
+    const read = readText(body);
+    body.write(Buffer.from('{"kind":"PodList","items":[{"na'));
+    body.end(Buffer.from('me":"é"}]}'));
+    expect(JSON.parse(await read)).toEqual({ kind: 'PodList', items: [{ name: 'é' }] });
+    // Listeners left on the response were what kept its chunks and its text alive.
+    expect(['data', 'end', 'close'].map((e) => body.listenerCount(e))).toEqual([0, 0, 0]);
+    expect(() => body.emit('error', new Error('ECONNRESET'))).not.toThrow();
+  });
+
+  it('refuses a body cut short', async () => {
+    const body = new PassThrough();
+    const read = readText(body);
+    body.write('{"kind":');
+    body.destroy();
+    await expect(read).rejects.toThrow('the connection closed before the response ended');
   });
 });

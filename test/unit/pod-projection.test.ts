@@ -27,6 +27,13 @@ describe('the pod cache', () => {
     ]);
   });
 
+  test('holds one copy of each condition that keeps no words, however many pods show it (100,000 objects at 20,000 pods)', () => {
+    const [a, b] = [projectPod(raw({ [SERVICE_LABEL]: 'web' })), projectPod(raw({ [SERVICE_LABEL]: 'db' }))];
+    expect(a.status?.conditions?.[1]).toBe(b.status?.conditions?.[1]);
+    // A False condition's words are each pod's own.
+    expect(a.status?.conditions?.[0]).not.toBe(b.status?.conditions?.[0]);
+  });
+
   test("keeps a Failed pod's condition times, which say when its task failed", () => {
     const failed = raw({ [SERVICE_LABEL]: 'web' }) as KubeObjectLike & { status: { phase: string } };
     failed.status.phase = 'Failed';
