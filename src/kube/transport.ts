@@ -115,3 +115,23 @@ export function readText(body: Readable): Promise<string> {
     body.on('data', onData).once('end', onEnd).once('error', settle).once('close', onClose);
   });
 }
+
+/** Reads a body to its end and keeps nothing of it (the connection goes back to the pool for the next request). */
+export function drain(body: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let ended = false;
+    const settle = (err: Error | undefined) => {
+      body.off('end', onEnd).off('error', settle).off('close', onClose).on('error', ignore);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onEnd = () => {
+      ended = true;
+      settle(undefined);
+    };
+    const onClose = () => {
+      if (!ended) settle(new Error('the connection closed before the response ended'));
+    };
+    body.once('end', onEnd).once('error', settle).once('close', onClose).resume();
+  });
+}

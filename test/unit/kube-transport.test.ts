@@ -122,6 +122,24 @@ describe('KubeClient.watch', () => {
   });
 });
 
+describe('KubeClient writes whose answer nobody reads', () => {
+  it('a status write with discardAnswer resolves without the object, keeps its connection, and a refusal still says why', async () => {
+    let connections = 0;
+    const url = await serve((req, res) => {
+      const refused = req.url!.includes('/refused/');
+      res.writeHead(refused ? 422 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(refused ? { kind: 'Status', reason: 'Invalid', message: 'status.tasksRunning: Invalid value' } : { kind: 'DcosService', metadata: { name: 'web', managedFields: [{ manager: 'x'.repeat(50_000) }] } }));
+    });
+    server!.on('connection', () => connections++);
+    const client = KubeClient.fromFile(kubeconfigFor(url, { token: 't' }));
+    const status = (name: string) => ({ apiVersion: 'dcos.dev/v1alpha1', kind: 'DcosService', metadata: { name, namespace: 'prod' }, status: { tasksRunning: 1 } });
+    expect(await client.apply(status('web'), { subresource: 'status', discardAnswer: true })).toBeUndefined();
+    expect(await client.apply(status('web'), { subresource: 'status' })).toMatchObject({ metadata: { name: 'web' } });
+    await expect(client.apply(status('refused'), { subresource: 'status', discardAnswer: true })).rejects.toMatchObject({ status: 422, message: expect.stringContaining('status.tasksRunning: Invalid value') });
+    expect(connections).toBe(1);
+  });
+});
+
 describe('readText', () => {
   it('holds nothing of a body once read (node:https keeps each connection\'s first response reachable), and a late socket error is no crash', async () => {
     const body = new PassThrough();

@@ -102,7 +102,7 @@ export class EventRecorder {
     };
     const send = async () => {
       try {
-        await this.client.create(event as unknown as KubeObjectLike);
+        await this.client.create(event as unknown as KubeObjectLike, { discardAnswer: true });
       } catch (err) {
         this.log.warn({ err: err instanceof Error ? err.message : String(err), reason }, 'could not record event');
       }

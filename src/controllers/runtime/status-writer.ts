@@ -40,7 +40,7 @@ export async function writeStatus<S extends object>(
   const { name, namespace } = object.metadata;
   const body = { apiVersion: API_VERSION, kind, metadata: namespace === undefined ? { name } : { name, namespace }, status: next };
   try {
-    await client.apply(body as unknown as KubeObjectLike, { subresource: 'status' });
+    await client.apply(body as unknown as KubeObjectLike, { subresource: 'status', discardAnswer: true });
     return 'written';
   } catch (err) {
     if (isNotFound(err)) return 'gone';
