@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { podCompaction, projectPod, type ProjectedPod } from '../../src/controllers/pod-projection.ts';
-import { ObjectStore } from '../../src/controllers/runtime/object-store.ts';
+import { ListedNames, ObjectStore } from '../../src/controllers/runtime/object-store.ts';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
 import { SERVICE_LABEL } from '../../src/marathon/index.ts';
 
@@ -55,7 +55,7 @@ describe('the pod cache', () => {
     store.upsert(bound);
     expect(updated).toEqual(['7', '7', '8']);
     expect(store.get('prod/web-1')).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'prod' } });
-    store.retainOnly(new Set());
+    store.retainOnly(new ListedNames());
     expect(deleted).toEqual([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'prod' } }]);
     expect(store.size).toBe(0);
   });

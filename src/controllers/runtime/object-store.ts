@@ -134,22 +134,41 @@ export class ObjectStore<T extends StoredObject> {
 
   /** After a (re)list: the listed objects become the whole truth; those gone are reported deleted. */
   replace(list: T[]): void {
-    const seen = new Set<string>();
+    const listed = new ListedNames();
     for (const raw of list) {
-      seen.add(objectKey(raw));
+      listed.add(raw.metadata.namespace, raw.metadata.name);
       this.upsert(raw);
     }
-    this.retainOnly(seen);
+    this.retainOnly(listed);
   }
 
   /**
    * The end of a (re)list fed page by page through upsert: whatever the list did not name is gone,
    * and reported deleted.
    */
-  retainOnly(keys: ReadonlySet<string>): void {
+  retainOnly(listed: ListedNames): void {
     for (const ns of [...this.namespaces.values()]) {
-      for (const [name, item] of [...ns.items]) if (!keys.has(ns.name ? `${ns.name}/${name}` : name)) this.remove(this.expand(ns, name, item));
+      for (const [name, item] of [...ns.items]) if (!listed.has(ns.name, name)) this.remove(this.expand(ns, name, item));
     }
+  }
+}
+
+/**
+ * The objects a relist named, by namespace, then name: the very name strings the cache keeps, not a
+ * `namespace/name` string each (150,000 pods made 150,000 new strings, about 10 MiB, held until the
+ * last page came).
+ */
+export class ListedNames {
+  private readonly namespaces = new Map<string, Set<string>>();
+
+  add(namespace: string | undefined, name: string): void {
+    let names = this.namespaces.get(namespace ?? '');
+    if (!names) this.namespaces.set(namespace ?? '', (names = new Set()));
+    names.add(name);
+  }
+
+  has(namespace: string | undefined, name: string): boolean {
+    return this.namespaces.get(namespace ?? '')?.has(name) ?? false;
   }
 }
 

@@ -3,8 +3,7 @@ import type { KubeClient, KubeObjectLike } from '../../kube/kube-client.ts';
 import { KubeApiError } from '../../kube/kube-client.ts';
 import { resourcePath, resourceType } from '../../kube/resource-types.ts';
 import { jitteredBackoffMs } from './backoff.ts';
-import type { ObjectStore } from './object-store.ts';
-import { objectKey } from './object-key.ts';
+import { ListedNames, type ObjectStore } from './object-store.ts';
 
 export interface WatchTarget {
   apiVersion: string;
@@ -116,7 +115,8 @@ export class Reflector<T extends KubeObjectLike> {
    * the cache projected them were most of the operator's peak heap).
    */
   private async list(): Promise<string> {
-    const seen = new Set<string>();
+    // A list into an empty cache can find nothing gone: no names to keep (the first sync is the peak).
+    const listed = this.store.size === 0 ? undefined : new ListedNames();
     let cont: string | undefined;
     let resourceVersion = '';
     do {
@@ -132,14 +132,14 @@ export class Reflector<T extends KubeObjectLike> {
         // Parsed for us alone: set the kind on the object rather than copy it (a list leaves it out).
         item.apiVersion = this.target.apiVersion;
         item.kind = this.target.kind;
-        seen.add(objectKey(item));
         this.store.upsert(item);
+        listed?.add(item.metadata.namespace, item.metadata.name);
       }
       cont = page.metadata.continue || undefined;
       resourceVersion = page.metadata.resourceVersion;
     } while (cont);
     this.stats.lists++;
-    this.store.retainOnly(seen);
+    if (listed) this.store.retainOnly(listed);
     if (!this.synced) {
       this.synced = true;
       for (const w of this.syncWaiters.splice(0)) w();
