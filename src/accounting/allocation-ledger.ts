@@ -276,6 +276,16 @@ export class AllocationLedger {
     this.deposit(slot, next);
   }
 
+  /**
+   * The end of a relist of pods: those it did not name went while the watch was away (their last
+   * event never came), and are forgotten.
+   */
+  retainListedPods(listed: { has(namespace: string, name: string): boolean }): void {
+    for (const [namespace, names] of this.pods) {
+      for (const [name, slot] of names) if (!listed.has(namespace, name)) this.forgetPod(namespace, name, slot);
+    }
+  }
+
   /** A pod gone without a last event of its own: its contribution is withdrawn, its slot freed. */
   private forgetPod(namespace: string, name: string, slot: number): void {
     this.withdraw(slot);

@@ -125,6 +125,8 @@ export function dcosClusterController(opts: DcosClusterControllerOptions = {}): 
     });
     const name = (o: KubeObjectLike) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     pods.on(feed((type, p) => ledger.applyPod(type, p as unknown as PodLike, Date.now()), name));
+    // The pod cache keeps no pod that no DcosService owns: the ledger finds those a relist missed itself.
+    pods.on({ onRelisted: (listed) => fold('pods relisted', () => ledger.retainListedPods(listed)) });
     nodes.on(feed((type, n) => ledger.applyNode(type, n as unknown as NodeLike), name));
     services.on(feed((type, s) => ledger.applyService(type, s), name));
     // Our own status writes come back as updates: those wait for the interval like any other change;

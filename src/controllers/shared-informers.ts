@@ -3,7 +3,7 @@ import type { Informer } from './runtime/informer.ts';
 import type { DcosService } from '../resources/dcos-service.ts';
 import type { KubeObjectLike } from '../kube/kube-client.ts';
 import { API_VERSION } from '../resources/api-group.ts';
-import { podCompaction, projectPod, type ProjectedPod } from './pod-projection.ts';
+import { podUntracked, projectPod, type ProjectedPod } from './pod-projection.ts';
 import { cachedNode } from './node-projection.ts';
 import { MANAGED_BY_SELECTOR } from '../marathon/operator-labels.ts';
 import { stripServerFields } from './runtime/object-store.ts';
@@ -24,9 +24,9 @@ export function dcosServiceInformer(ctx: ControllerContext): Informer<CachedDcos
   return ctx.informers.informer<CachedDcosService>({ apiVersion: API_VERSION, kind: 'DcosService', namespace: ctx.config.watchNamespace }, projectDcosService);
 }
 
-/** Every pod of the cluster (the accounting needs them all): DcosServices' projected to what controllers read, the others kept as their name alone. */
+/** Every pod of the cluster (the accounting needs them all): DcosServices' projected to what controllers read, the others not kept (the ledger keeps what it needs of them). */
 export function podInformer(ctx: ControllerContext): Informer<ProjectedPod> {
-  return ctx.informers.informer<ProjectedPod>({ apiVersion: 'v1', kind: 'Pod' }, projectPod as (p: ProjectedPod) => ProjectedPod, podCompaction);
+  return ctx.informers.informer<ProjectedPod>({ apiVersion: 'v1', kind: 'Pod' }, projectPod as (p: ProjectedPod) => ProjectedPod, podUntracked);
 }
 
 export function managedInformer<T extends KubeObjectLike>(ctx: ControllerContext, apiVersion: string, kind: string, project?: (obj: T) => T): Informer<T> {

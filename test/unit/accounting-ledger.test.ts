@@ -92,6 +92,17 @@ describe('allocation', () => {
     expect(ledger.nodeAllocation('a')?.tasks).toBe(0);
   });
 
+  it('forgets the pods a relist did not name (deleted while the watch was away), keeping the others', () => {
+    const ledger = ledgerWith([node('a')], [pod('p1', { node: 'a' }), pod('p2', { node: 'a' }), pod('p3', { node: 'a' })]);
+    ledger.retainListedPods({ has: (namespace, name) => namespace === 'default' && name !== 'p2' });
+    expect(ledger.podCount).toBe(2);
+    expect(ledger.figures(NOW).allocated.cpu).toBe(1000);
+    expect(ledger.nodeAllocation('a')?.tasks).toBe(2);
+    // Gone for good: its late DELETED changes nothing.
+    ledger.applyPod('DELETED', pod('p2', { node: 'a' }), NOW);
+    expect(ledger.figures(NOW).allocated.cpu).toBe(1000);
+  });
+
   it('counts a pod once however often it is added (a relist replays ADDED)', () => {
     const ledger = ledgerWith([node('a')]);
     for (let i = 0; i < 3; i++) ledger.applyPod('ADDED', pod('p', { node: 'a' }), NOW);

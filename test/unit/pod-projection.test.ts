@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { podCompaction, projectPod, type ProjectedPod } from '../../src/controllers/pod-projection.ts';
+import { podUntracked, projectPod, type ProjectedPod } from '../../src/controllers/pod-projection.ts';
 import { ListedNames, ObjectStore } from '../../src/controllers/runtime/object-store.ts';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
 import { SERVICE_LABEL } from '../../src/marathon/index.ts';
@@ -40,23 +40,29 @@ describe('the pod cache', () => {
     expect(projectPod(failed).status?.conditions?.map((c) => c.lastTransitionTime)).toEqual(['T0', 'T0']);
   });
 
-  test('keeps only the name of a pod no DcosService owns, and a relist still reports its deletion by the namespace and name accounting finds it by', () => {
-    const store = new ObjectStore<ProjectedPod>(projectPod, undefined, podCompaction);
-    const deleted: ProjectedPod[] = [];
-    const updated: string[] = [];
-    store.addHandlers({ onDelete: (p) => deleted.push(p), onUpdate: (_, __, raw) => updated.push(raw.metadata.resourceVersion!) });
-    store.upsert(raw({}));
-    store.upsert(raw({ [SERVICE_LABEL]: 'web' }));
-    expect(store.get('prod/web-1')?.status?.phase).toBe('Pending');
+  test('keeps no pod that no DcosService owns, yet tells the handlers of each of its events and of a relist that no longer names it', () => {
+    const store = new ObjectStore<ProjectedPod>(projectPod, undefined, podUntracked);
+    const seen: string[] = [];
+    store.addHandlers({
+      onAdd: (p, raw) => seen.push(`add ${p.metadata.name}@${raw.metadata.resourceVersion}`),
+      onUpdate: (_, p) => seen.push(`update ${p.metadata.name} ${p.status ? 'kept' : 'bare'}`),
+      onDelete: (p) => seen.push(`delete ${p.metadata.name}`),
+      onRelisted: (listed) => seen.push(`relisted: web-1 ${listed.has('prod', 'web-1') ? 'listed' : 'gone'}`),
+    });
     store.upsert(raw({}));
     // Accounting reads each change of the pod (bound to a node, Running, Failed) from the raw event.
     const bound = raw({}) as KubeObjectLike & { metadata: { resourceVersion: string } };
     bound.metadata.resourceVersion = '8';
     store.upsert(bound);
-    expect(updated).toEqual(['7', '7', '8']);
-    expect(store.get('prod/web-1')).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'prod' } });
-    store.retainOnly(new ListedNames());
-    expect(deleted).toEqual([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'prod' } }]);
+    expect(store.get('prod/web-1')).toBeUndefined();
     expect(store.size).toBe(0);
+    // A DcosService's pod is kept; one that loses its service's label is let go, as an update.
+    store.upsert(raw({ [SERVICE_LABEL]: 'web' }));
+    expect(store.get('prod/web-1')?.status?.phase).toBe('Pending');
+    store.upsert(raw({}));
+    expect(store.size).toBe(0);
+    store.remove(raw({}));
+    store.retainOnly(new ListedNames());
+    expect(seen).toEqual(['add web-1@7', 'add web-1@8', 'add web-1@7', 'update web-1 bare', 'delete web-1', 'relisted: web-1 gone']);
   });
 });

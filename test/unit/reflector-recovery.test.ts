@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObjectLike } from '../../src/kube/kube-client.ts';
 import { clientFor } from './support/loopback-kube-client.ts';
 import { Informer } from '../../src/controllers/runtime/informer.ts';
+import type { Untracked } from '../../src/controllers/runtime/object-store.ts';
 import { createLogger } from '../../src/operator/logger.ts';
 
 /**
@@ -38,11 +39,11 @@ describe('reflector recovery', () => {
     server?.close();
   });
 
-  async function run(steps: Parameters<typeof apiserverScript>[0]) {
+  async function run(steps: Parameters<typeof apiserverScript>[0], untracked?: Untracked<KubeObjectLike>) {
     const script = apiserverScript(steps);
     server = script.server;
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    informer = new Informer<KubeObjectLike>(clientFor(server), { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns' }, createLogger('silent'), undefined, { backoffBaseMs: 10, backoffMaxMs: 50 });
+    informer = new Informer<KubeObjectLike>(clientFor(server), { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns' }, createLogger('silent'), undefined, { backoffBaseMs: 10, backoffMaxMs: 50 }, untracked);
     informer.start();
     return script.requests;
   }
@@ -60,6 +61,23 @@ describe('reflector recovery', () => {
     expect(deleted).toEqual(['a']);
     await expect.poll(() => requests.length, { timeout: 5000 }).toBeGreaterThanOrEqual(4);
     expect(requests.slice(0, 4)).toEqual(['list rv=', 'watch rv=10', 'list rv=', 'watch rv=20']);
+  });
+
+  it('after a relist, tells handlers which objects it named, so they find the untracked ones gone (not after the first list)', async () => {
+    const untracked: Untracked<KubeObjectLike> = { is: (o) => o.metadata.name !== 'b', bare: (o) => ({ metadata: { name: o.metadata.name, namespace: o.metadata.namespace } }) };
+    const relists: string[] = [];
+    const added: string[] = [];
+    const requests = await run([
+      () => list('10', cm('a', '5'), cm('b', '6')),
+      () => watchEvents({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } }),
+      () => list('20', cm('b', '6'), cm('c', '15')),
+      hang,
+    ], untracked);
+    informer!.on({ onAdd: (o) => added.push(o.metadata.name), onRelisted: (listed) => relists.push(['a', 'b', 'c'].filter((n) => listed.has('ns', n)).join(',')) });
+    await expect.poll(() => relists, { timeout: 5000 }).toEqual(['b,c']);
+    expect(informer!.store.keys()).toEqual(['ns/b']);
+    expect(added).toEqual(['a', 'b', 'c']);
+    expect(requests.slice(0, 3)).toEqual(['list rv=', 'watch rv=10', 'list rv=']);
   });
 
   it('resumes the watch from the last bookmark when the server closes it, without relisting', async () => {

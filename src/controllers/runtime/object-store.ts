@@ -10,18 +10,24 @@ export interface StoreHandlers<T> {
   onUpdate?(oldObj: T, newObj: T, raw: T): void;
   /** `raw` is the final object of a watch DELETED event; after a relist only the cached projection exists. */
   onDelete?(obj: T, raw: T): void;
+  /**
+   * A relist ended: `listed` names every object it found. Untracked objects not named are gone; a
+   * handler that holds them finds them here (tracked ones are reported by onDelete). Not called
+   * after the first list, which can find nothing gone.
+   */
+  onRelisted?(listed: ListedNames): void;
 }
 
 /**
- * Objects a cache keeps as one string instead of their projection (a pod no DcosService owns is kept
- * as an empty string under its name: the accounting ledger holds what it needs of it, and a relist
- * must still report its deletion). Such an object has no resourceVersion in the cache, so a relist
- * reports it updated; readers and handlers get it back as `expand` builds it.
+ * Objects a cache does not keep at all (a pod no DcosService owns: the accounting ledger keeps what
+ * it needs of it, by namespace and name). Their events still reach the handlers, as `bare` builds
+ * them: ADDED and MODIFIED as onAdd (nothing held tells one from the other), DELETED as onDelete;
+ * those a relist did not find are for the handlers to find through onRelisted.
  */
-export interface Compaction<T> {
-  /** The string kept instead of the object, or undefined to keep its projection. */
-  of(raw: T): string | undefined;
-  expand(namespace: string | undefined, name: string, kept: string): T;
+export interface Untracked<T> {
+  is(raw: T): boolean;
+  /** What handlers get for such an object instead of a cached projection. */
+  bare(raw: T): T;
 }
 
 /** What a reconcile reads of a cache: an informer's store, or a test's own. */
@@ -33,7 +39,7 @@ export interface CacheView<T> {
 /** The objects of one namespace ('' for cluster-scoped ones), under the one copy of its name. */
 interface Namespace<T> {
   name: string;
-  items: Map<string, T | string>;
+  items: Map<string, T>;
 }
 
 /**
@@ -48,7 +54,7 @@ export class ObjectStore<T extends StoredObject> {
   private count = 0;
   private readonly handlers: StoreHandlers<T>[] = [];
   private readonly project: (obj: T) => T;
-  private readonly compaction: Compaction<T> | undefined;
+  private readonly untracked: Untracked<T> | undefined;
 
   private readonly onHandlerError: (err: unknown, key: string) => void;
 
@@ -56,22 +62,19 @@ export class ObjectStore<T extends StoredObject> {
    * A handler that throws is reported through `onHandlerError` and the others still run: thrown
    * out of a list, one odd object made every relist fail and the caches never synced.
    */
-  constructor(project: (obj: T) => T = (o) => o, onHandlerError: (err: unknown, key: string) => void = () => undefined, compaction?: Compaction<T>) {
+  constructor(project: (obj: T) => T = (o) => o, onHandlerError: (err: unknown, key: string) => void = () => undefined, untracked?: Untracked<T>) {
     this.project = project;
     this.onHandlerError = onHandlerError;
-    this.compaction = compaction;
+    this.untracked = untracked;
   }
 
-  private expand(ns: Namespace<T>, name: string, item: T | string): T {
-    return typeof item === 'string' ? this.compaction!.expand(ns.name || undefined, name, item) : item;
-  }
-
-  private each(obj: T, call: (h: StoreHandlers<T>) => void): void {
+  /** `about`: the object a failing handler is reported for (its key is built only then). */
+  private each(about: StoredObject | undefined, call: (h: StoreHandlers<T>) => void): void {
     for (const h of this.handlers) {
       try {
         call(h);
       } catch (err) {
-        this.onHandlerError(err, objectKey(obj));
+        this.onHandlerError(err, about ? objectKey(about) : '');
       }
     }
   }
@@ -83,13 +86,12 @@ export class ObjectStore<T extends StoredObject> {
   get(key: string): T | undefined {
     const { namespace, name } = splitKey(key);
     const ns = this.namespaces.get(namespace ?? '');
-    const item = ns?.items.get(name);
-    return item === undefined ? undefined : this.expand(ns!, name, item);
+    return ns?.items.get(name);
   }
 
   list(): T[] {
     const all: T[] = [];
-    for (const ns of this.namespaces.values()) for (const [name, item] of ns.items) all.push(this.expand(ns, name, item));
+    for (const ns of this.namespaces.values()) for (const item of ns.items.values()) all.push(item);
     return all;
   }
 
@@ -106,30 +108,44 @@ export class ObjectStore<T extends StoredObject> {
   upsert(raw: T): void {
     const nsName = raw.metadata.namespace ?? '';
     let ns = this.namespaces.get(nsName);
+    if (this.untracked?.is(raw)) {
+      const bare = this.untracked.bare(raw);
+      // No longer one the cache keeps (a pod that lost its service's label): the cache lets go of it.
+      const old = ns?.items.get(raw.metadata.name);
+      if (old !== undefined) this.forget(ns!, raw.metadata.name);
+      this.each(raw, (h) => (old !== undefined ? h.onUpdate?.(old, bare, raw) : h.onAdd?.(bare, raw)));
+      return;
+    }
     if (!ns) this.namespaces.set(nsName, (ns = { name: nsName, items: new Map() }));
-    const kept = this.compaction?.of(raw);
-    const obj = kept === undefined ? this.project(raw) : this.compaction!.expand(ns.name || undefined, raw.metadata.name, kept);
+    const obj = this.project(raw);
     const metadata = obj.metadata;
     if (metadata.namespace !== undefined) metadata.namespace = ns.name;
-    const item = ns.items.get(metadata.name);
-    const old = item === undefined ? undefined : this.expand(ns, metadata.name, item);
-    ns.items.set(metadata.name, kept ?? obj);
-    // A compacted object keeps no resourceVersion to tell a change from a relist's replay: every event is one.
+    const old = ns.items.get(metadata.name);
+    ns.items.set(metadata.name, obj);
     if (!old) {
       this.count++;
       this.each(obj, (h) => h.onAdd?.(obj, raw));
-    } else if (kept !== undefined || old.metadata.resourceVersion !== metadata.resourceVersion) this.each(obj, (h) => h.onUpdate?.(old, obj, raw));
+    } else if (old.metadata.resourceVersion !== metadata.resourceVersion) this.each(obj, (h) => h.onUpdate?.(old, obj, raw));
   }
 
   remove(raw: T): void {
     const ns = this.namespaces.get(raw.metadata.namespace ?? '');
-    const item = ns?.items.get(raw.metadata.name);
-    if (!ns || item === undefined) return;
-    const old = this.expand(ns, raw.metadata.name, item);
-    ns.items.delete(raw.metadata.name);
+    const old = ns?.items.get(raw.metadata.name);
+    if (old === undefined) {
+      if (this.untracked?.is(raw)) {
+        const bare = this.untracked.bare(raw);
+        this.each(raw, (h) => h.onDelete?.(bare, raw));
+      }
+      return;
+    }
+    this.forget(ns!, raw.metadata.name);
+    this.each(old, (h) => h.onDelete?.(old, raw));
+  }
+
+  private forget(ns: Namespace<T>, name: string): void {
+    ns.items.delete(name);
     this.count--;
     if (ns.items.size === 0) this.namespaces.delete(ns.name);
-    this.each(old, (h) => h.onDelete?.(old, raw));
   }
 
   /** After a (re)list: the listed objects become the whole truth; those gone are reported deleted. */
@@ -148,8 +164,9 @@ export class ObjectStore<T extends StoredObject> {
    */
   retainOnly(listed: ListedNames): void {
     for (const ns of [...this.namespaces.values()]) {
-      for (const [name, item] of [...ns.items]) if (!listed.has(ns.name, name)) this.remove(this.expand(ns, name, item));
+      for (const [name, item] of [...ns.items]) if (!listed.has(ns.name, name)) this.remove(item);
     }
+    this.each(undefined, (h) => h.onRelisted?.(listed));
   }
 }
 

@@ -45,6 +45,8 @@ export class Reflector<T extends KubeObjectLike> {
   private abort?: AbortController;
   private wake?: () => void;
   private synced = false;
+  /** Whether a list has begun: until then the cache and its handlers hold nothing of this target. */
+  private listedBefore = false;
   private syncWaiters: Array<() => void> = [];
   /** Counters a test or a metric can read. */
   readonly stats = { lists: 0, watches: 0, events: 0, errors: 0 };
@@ -115,8 +117,10 @@ export class Reflector<T extends KubeObjectLike> {
    * the cache projected them were most of the operator's peak heap).
    */
   private async list(): Promise<string> {
-    // A list into an empty cache can find nothing gone: no names to keep (the first sync is the peak).
-    const listed = this.store.size === 0 ? undefined : new ListedNames();
+    // The first list can find nothing gone: no names to keep (the first sync is the peak). One that
+    // failed halfway has filled the cache in part, so the list after it keeps them.
+    const listed = this.listedBefore ? new ListedNames() : undefined;
+    this.listedBefore = true;
     let cont: string | undefined;
     let resourceVersion = '';
     do {
