@@ -24,6 +24,8 @@ RUN node scripts/emit-runtime-js.ts /app/runtime
 FROM gcr.io/distroless/nodejs24-debian12:nonroot AS runtime
 WORKDIR /app
 ENV NODE_ENV=production
+# From src/operator/node-flags.ts (OPERATOR_ENV; a test keeps them equal): large buffers from glibc's mmap, given back when freed.
+ENV MALLOC_MMAP_THRESHOLD_=131072
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=emit /app/runtime/src ./src

@@ -27,7 +27,8 @@
 // which is 4 GiB here and lets the heap grow lazily far past what the pod would hold).
 // ENVELOPE_NODE_ARGS adds Node flags to the operator (e.g. "--heapsnapshot-signal=SIGUSR2 --cpu-prof"),
 // whose files land in ENVELOPE_DIR (/tmp/dcos-envelope) with its log; ENVELOPE_HEAP_SNAPSHOT=1 sends
-// SIGUSR2 after the churn. ENVELOPE_OPERATOR_FLAGS replaces the operator's Node flags (to compare them).
+// SIGUSR2 after the churn. ENVELOPE_OPERATOR_FLAGS replaces the operator's Node flags (to compare them),
+// ENVELOPE_OPERATOR_ENV ("NAME=value ...", '' for none) the environment the image adds (OPERATOR_ENV).
 // The operator runs as the image runs it: src/ emitted as JavaScript (scripts/emit-runtime-js.ts) into
 // ENVELOPE_DIR/runtime; ENVELOPE_RUN=ts runs src/main.ts through Node's type stripper instead.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -159,7 +160,7 @@ interface Round {
   requests: Map<string, number>;
 }
 
-async function oneRound(flags: string[], entry: string, round: number): Promise<Round> {
+async function oneRound(flags: string[], operatorEnv: Record<string, string>, entry: string, round: number): Promise<Round> {
   let standIn: StandInProcess | undefined;
   let operator: ChildProcess | undefined;
   const figures: RoundFigures = new Map();
@@ -175,6 +176,7 @@ async function oneRound(flags: string[], entry: string, round: number): Promise<
     const t0 = performance.now();
     operator = spawn(process.execPath, [...flags, ...NODE_ARGS, entry, '--kubeconfig', standIn.kubeconfig, '--webhooks', 'off', '--no-leader-elect', '--no-install-crds', '--metrics-port', String(METRICS_PORT), '--default-repository', '', '--log-level', 'info'], {
       cwd: DIR,
+      env: { ...process.env, ...operatorEnv },
       stdio: ['ignore', openSync(join(DIR, `operator-${round}.log`), 'w'), 'inherit'],
     });
     const pid = operator.pid!;
@@ -261,15 +263,16 @@ async function oneRound(flags: string[], entry: string, round: number): Promise<
 }
 
 export async function run(): Promise<void> {
-  const { OPERATOR_NODE_FLAGS } = await import('../src/operator/node-flags.ts');
+  const { OPERATOR_ENV, OPERATOR_NODE_FLAGS } = await import('../src/operator/node-flags.ts');
   const flags = process.env.ENVELOPE_OPERATOR_FLAGS !== undefined ? process.env.ENVELOPE_OPERATOR_FLAGS.split(' ').filter(Boolean) : [...OPERATOR_NODE_FLAGS];
   if (HEAP_LIMIT_MB > 0) flags.push(`--max-old-space-size=${HEAP_LIMIT_MB}`);
+  const operatorEnv: Record<string, string> = process.env.ENVELOPE_OPERATOR_ENV !== undefined ? Object.fromEntries(process.env.ENVELOPE_OPERATOR_ENV.split(' ').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string])) : { ...OPERATOR_ENV };
   const instances = Array.from({ length: SERVICES }, (_, i) => instancesOf(i)).reduce((a, b) => a + b, 0);
   const root = new URL('..', import.meta.url).pathname;
   const entry = process.env.ENVELOPE_RUN === 'ts' ? join(root, 'src/main.ts') : imageEntry();
-  console.log(`\n== envelope (stand-in apiserver): ${NODES} nodes, ${PODS} pods (${instances} of them DcosServices' once converged), ${SERVICES} DcosServices, churn ${CHURN_SECONDS} s at ${CHURN_RATE}/s, ${ROUNDS} round(s); operator flags ${flags.join(' ')}; ${process.env.ENVELOPE_RUN === 'ts' ? 'src/main.ts (type stripping)' : 'src/ emitted as JavaScript, as the image runs it'} ==`);
+  console.log(`\n== envelope (stand-in apiserver): ${NODES} nodes, ${PODS} pods (${instances} of them DcosServices' once converged), ${SERVICES} DcosServices, churn ${CHURN_SECONDS} s at ${CHURN_RATE}/s, ${ROUNDS} round(s); operator flags ${flags.join(' ')}, environment ${Object.entries(operatorEnv).map(([k, v]) => `${k}=${v}`).join(' ') || 'as the bench\'s'}; ${process.env.ENVELOPE_RUN === 'ts' ? 'src/main.ts (type stripping)' : 'src/ emitted as JavaScript, as the image runs it'} ==`);
   const rounds: Round[] = [];
-  for (let r = 1; r <= ROUNDS; r++) rounds.push(await oneRound(flags, entry, r));
+  for (let r = 1; r <= ROUNDS; r++) rounds.push(await oneRound(flags, operatorEnv, entry, r));
 
   const names = [...rounds[0]!.figures.keys()];
   const head = rounds.map((_, i) => `round ${i + 1}`);

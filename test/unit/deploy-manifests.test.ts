@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { renderDeployFiles } from '../../scripts/generate-deploy.ts';
-import { OPERATOR_NODE_FLAGS } from '../../src/operator/node-flags.ts';
+import { OPERATOR_ENV, OPERATOR_NODE_FLAGS } from '../../src/operator/node-flags.ts';
 import { defaultOperatorConfig } from '../../src/operator/operator-config.ts';
 import { WEBHOOK_CONFIGURATION_NAME } from '../../src/webhooks/webhook-configurations.ts';
 
@@ -221,6 +221,12 @@ describe('the operator Deployment', () => {
     expect(JSON.parse(entrypoint ?? '[]')).toEqual(['/nodejs/bin/node', ...OPERATOR_NODE_FLAGS, 'src/main.js']);
     const scripts = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.start).toBe(['node', ...OPERATOR_NODE_FLAGS, 'src/main.ts'].join(' '));
+  });
+
+  it('gives the operator process the environment the benchmarks measured (glibc\'s mmap threshold) in the image', () => {
+    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+    const env = Object.fromEntries([...dockerfile.matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+    expect(env).toMatchObject(OPERATOR_ENV);
   });
 
   it('takes an image that `kustomize edit set image dcos-operator=...` can replace', () => {
