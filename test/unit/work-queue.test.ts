@@ -137,15 +137,26 @@ describe('WorkQueue', () => {
     q.shutDown();
   });
 
-  it('hands out a low-priority key that waited too long before newer normal ones, so status is never starved', async () => {
-    const q = new WorkQueue({ lowPriorityMaxWaitMs: 20 });
-    q.add('status', 'low');
+  it('gives low-priority keys that waited too long one in every few turns, so status is never starved and a bulk of applies is barely slowed', async () => {
+    const q = new WorkQueue({ lowPriorityMaxWaitMs: 20, overdueLowShare: 3 });
+    q.add('status-1', 'low');
+    q.add('status-2', 'low');
     q.add('apply-1');
     expect(await q.get()).toBe('apply-1');
     await new Promise((r) => setTimeout(r, 30));
-    q.add('apply-2');
+    for (let i = 2; i <= 6; i++) q.add(`apply-${i}`);
+    const order: string[] = [];
+    for (let i = 0; i < 7; i++) order.push((await q.get())!);
+    expect(order).toEqual(['apply-2', 'status-1', 'apply-3', 'apply-4', 'status-2', 'apply-5', 'apply-6']);
+  });
+
+  it('hands out an overdue low-priority key at once when no normal work waits, even while some is in progress', async () => {
+    const q = new WorkQueue({ lowPriorityMaxWaitMs: 20 });
+    q.add('apply');
+    expect(await q.get()).toBe('apply');
+    q.add('status', 'low');
+    await new Promise((r) => setTimeout(r, 30));
     expect(await q.get()).toBe('status');
-    expect(await q.get()).toBe('apply-2');
   });
 
   it('returns undefined to workers after shut down', async () => {

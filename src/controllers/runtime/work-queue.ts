@@ -7,8 +7,18 @@ export interface WorkQueueOptions {
   /** Overall rate limit of retries (token bucket). */
   retriesPerSecond?: number;
   retryBurst?: number;
-  /** A low-priority key waiting this long goes ahead of normal ones, so a steady stream of normal work cannot starve it. */
+  /**
+   * Once the low lane's oldest key has waited this long, low keys get a share of the workers while
+   * normal work waits (see overdueLowShare), so a steady stream of normal work cannot starve them.
+   */
   lowPriorityMaxWaitMs?: number;
+  /**
+   * Of the keys handed out while low work is overdue and normal work waits, one in this many is low.
+   * Not every one: 10,000 DcosServices applied at once take minutes on a small control plane, and
+   * status writes let through in full after the first 30 s made their children take 1.47 times the
+   * floor (bench/dcos-service-scale.ts, 10,000 services).
+   */
+  overdueLowShare?: number;
 }
 
 /**
@@ -45,9 +55,11 @@ export class WorkQueue {
   private tokens: number;
   private lastRefill = Date.now();
   private shuttingDown = false;
+  /** Keys handed out from the normal lane since the last overdue low one. */
+  private normalSinceOverdueLow = 0;
 
   constructor(opts: WorkQueueOptions = {}) {
-    this.opts = { backoffBaseMs: 5, backoffMaxMs: 1_000_000, retriesPerSecond: 10, retryBurst: 100, lowPriorityMaxWaitMs: 30_000, ...opts };
+    this.opts = { backoffBaseMs: 5, backoffMaxMs: 1_000_000, retriesPerSecond: 10, retryBurst: 100, lowPriorityMaxWaitMs: 30_000, overdueLowShare: 20, ...opts };
     this.tokens = this.opts.retryBurst;
   }
 
@@ -154,9 +166,11 @@ export class WorkQueue {
 
   /** The next key a worker may have now, marked in progress. */
   private take(): string | undefined {
-    const key = this.overdueLow() ?? this.next('normal') ?? (this.normalInProgress === 0 ? this.next('low') : undefined);
+    const overdue = this.normalSinceOverdueLow + 1 >= this.opts.overdueLowShare || this.waiting.normal === 0 ? this.overdueLow() : undefined;
+    const key = overdue ?? this.next('normal') ?? (this.normalInProgress === 0 ? this.next('low') : undefined);
     if (key === undefined) return undefined;
     const priority = this.queued.get(key)!;
+    this.normalSinceOverdueLow = overdue !== undefined ? 0 : this.normalSinceOverdueLow + (priority === 'normal' ? 1 : 0);
     this.waiting[priority]--;
     this.queued.delete(key);
     this.lowSince.delete(key);
