@@ -91,47 +91,36 @@ export function httpTransport(conn: KubeConnection): Transport {
 const ignore = () => undefined;
 
 /**
- * The whole body as text: its Buffers collected and decoded once (a character may span two chunks).
- * Its listeners go once it settles: node:https keeps the first request of each keep-alive socket
+ * Reads a body to its end, `onChunk` getting each piece (none: the pieces are dropped unread). Every
+ * listener goes once it settles: node:https keeps the first request of each keep-alive socket
  * reachable for the socket's life (the agent's TLS session listener), and through listeners left on
  * its response that request kept its whole body, chunks and text: a 1.9 MB page of the first pod
  * list, a 1 MB page of nodes, for as long as the socket lived.
  */
-export function readText(body: Readable): Promise<string> {
+function readToEnd(body: Readable, onChunk?: (chunk: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    let chunks: Buffer[] = [];
-    const onData = (chunk: Buffer) => chunks.push(chunk);
     const settle = (err: Error | undefined) => {
       // An error after the end (a reset socket) is no news: the body is whole or already refused.
-      body.off('data', onData).off('end', onEnd).off('error', settle).off('close', onClose).on('error', ignore);
-      const collected = chunks;
-      chunks = [];
-      if (err) return reject(err);
-      resolve(collected.length === 1 ? collected[0]!.toString('utf8') : Buffer.concat(collected).toString('utf8'));
+      body.off('end', onEnd).off('error', settle).off('close', onClose).on('error', ignore);
+      if (onChunk) body.off('data', onChunk);
+      if (err) reject(err);
+      else resolve();
     };
     const onEnd = () => settle(undefined);
     // 'close' before 'end': the body was cut short.
     const onClose = () => settle(new Error('the connection closed before the response ended'));
-    body.on('data', onData).once('end', onEnd).once('error', settle).once('close', onClose);
+    body.once('end', onEnd).once('error', settle).once('close', onClose);
+    if (onChunk) body.on('data', onChunk);
+    else body.resume();
   });
 }
 
-/** Reads a body to its end and keeps nothing of it (the connection goes back to the pool for the next request). */
-export function drain(body: Readable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let ended = false;
-    const settle = (err: Error | undefined) => {
-      body.off('end', onEnd).off('error', settle).off('close', onClose).on('error', ignore);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onEnd = () => {
-      ended = true;
-      settle(undefined);
-    };
-    const onClose = () => {
-      if (!ended) settle(new Error('the connection closed before the response ended'));
-    };
-    body.once('end', onEnd).once('error', settle).once('close', onClose).resume();
-  });
+/** The whole body as text: its Buffers collected and decoded once (a character may span two chunks). */
+export async function readText(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  await readToEnd(body, (chunk) => chunks.push(chunk));
+  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }
+
+/** Reads a body to its end and keeps nothing of it (the connection goes back to the pool for the next request). */
+export const drain = (body: Readable): Promise<void> => readToEnd(body);
