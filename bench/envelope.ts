@@ -266,7 +266,7 @@ export async function run(): Promise<void> {
   const { OPERATOR_ENV, OPERATOR_NODE_FLAGS } = await import('../src/operator/node-flags.ts');
   const flags = process.env.ENVELOPE_OPERATOR_FLAGS !== undefined ? process.env.ENVELOPE_OPERATOR_FLAGS.split(' ').filter(Boolean) : [...OPERATOR_NODE_FLAGS];
   if (HEAP_LIMIT_MB > 0) flags.push(`--max-old-space-size=${HEAP_LIMIT_MB}`);
-  const operatorEnv: Record<string, string> = process.env.ENVELOPE_OPERATOR_ENV !== undefined ? Object.fromEntries(process.env.ENVELOPE_OPERATOR_ENV.split(' ').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string])) : { ...OPERATOR_ENV };
+  const operatorEnv: Record<string, string> = process.env.ENVELOPE_OPERATOR_ENV !== undefined ? Object.fromEntries(process.env.ENVELOPE_OPERATOR_ENV.split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) : { ...OPERATOR_ENV };
   const instances = Array.from({ length: SERVICES }, (_, i) => instancesOf(i)).reduce((a, b) => a + b, 0);
   const root = new URL('..', import.meta.url).pathname;
   const entry = process.env.ENVELOPE_RUN === 'ts' ? join(root, 'src/main.ts') : imageEntry();

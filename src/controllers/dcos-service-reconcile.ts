@@ -169,12 +169,13 @@ async function applyChildren(r: DcosServiceReconciler, key: string, result: Extr
   const stale = r.k8sServices.get(key)?.metadata.name;
   // Only the workload is read back (it stands for the cache until its watch event comes).
   const apply = (child: KubeObjectLike) => writeChild(child, () => r.client.apply(child, { discardAnswer: true }));
+  const workloadObject = result.workload as unknown as KubeObjectLike;
   await Promise.all((result.persistentVolumeClaims ?? []).map((claim) => apply(claim as unknown as KubeObjectLike)));
   // Both kinds select the same pods: the old one goes first, so the tasks are never counted twice.
   // Each child by its own name: a StatefulSet or Service may take a name derived from the app's (no dots).
   if (replaced) await writeChild(replaced, () => r.client.delete('apps/v1', replaced.kind, replaced.metadata.name, ns));
   const [workload] = await Promise.all([
-    writeChild(result.workload as unknown as KubeObjectLike, () => r.client.apply(result.workload as unknown as KubeObjectLike)),
+    writeChild(workloadObject, () => r.client.apply(workloadObject)),
     result.service
       ? apply(result.service as unknown as KubeObjectLike)
       : stale

@@ -28,7 +28,9 @@ export const OPERATOR_NODE_FLAGS = ['--v8-pool-size=1', '--optimize-for-size'] a
  * back to the system on free, until a large block is freed: then it raises that threshold (up to
  * 32 MiB) and later large blocks come from its heap, whose free holes it keeps. A list page (500
  * pods, about 2 MB of JSON in 64 KiB socket reads joined into one buffer) is such a block. Fixed at
- * 128 KiB, one envelope round (bench/envelope.ts) gave 148 instead of 157-177 MiB RSS when caches
- * synced and 25-30 instead of 32-42 MiB of anonymous memory outside V8's heap.
+ * 128 KiB, the same code at the envelope (bench/envelope.ts, medians of 3 rounds against 2 without)
+ * gave RSS 146 instead of 160 MiB when caches synced, 207 instead of 217 once every status was
+ * correct, 200 instead of 210 after the churn, and 22-32 instead of 35-44 MiB of anonymous memory
+ * outside V8's heap.
  */
 export const OPERATOR_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' } as const;
